@@ -17,9 +17,10 @@ export const Layer = {
   VXLAN: 14,
   GENEVE: 15,
   GTPU: 16,
+  PPPOE: 17,
 } as const;
 export type LayerId = (typeof Layer)[keyof typeof Layer];
-export const LAYER_COUNT = 17;
+export const LAYER_COUNT = 18;
 
 /** pcap LINKTYPE_* values we decode (https://www.tcpdump.org/linktypes.html). */
 export const LinkType = {

@@ -71,6 +71,13 @@ export class PacketView {
   readonly tunnelSrcPort = new Uint16Array(MAX_TUNNELS);
   readonly tunnelDstPort = new Uint16Array(MAX_TUNNELS);
 
+  /**
+   * Decoder cursor: a decoder that returns a next layer writes where that layer starts (nextOff) and
+   * where the bytes it may use end (nextEnd, e.g. bounded by the IP total length so padding is never payload).
+   */
+  nextOff = 0;
+  nextEnd = 0;
+
   // Decoder events (ids from packet/events.ts); overflow is counted but not stored.
   eventCount = 0;
   readonly events = new Uint16Array(MAX_EVENTS);
@@ -90,6 +97,8 @@ export class PacketView {
     this.wireLen = wireLen;
     this.tsUs = tsUs;
     this.linkType = linkType;
+    this.nextOff = frameOff;
+    this.nextEnd = frameOff + capLen;
     this.ethType = 0;
     this.vlanCount = 0;
     this.clearL3();

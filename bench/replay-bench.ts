@@ -1,0 +1,78 @@
+// npm run bench — fleetgate replay against softflowd -r, ndpiReader -i and tshark -z conv,ip on the
+// same simulated capture, in one run; then memory per active flow with 1 million flows.
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { simulate, type SimOptions } from '../src/sim/index.js';
+import { PcapWriter } from '../src/io/pcap-writer.js';
+import { runTimed, hasCommand } from './run-tool.js';
+import { measureMemoryPerFlow } from './memory-per-flow.js';
+
+const arg = (name: string, dflt: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : dflt;
+};
+const dir = resolve(arg('dir', join(tmpdir(), 'fleetgate-bench')));
+const simOpts: SimOptions = {
+  devices: Number(arg('devices', '4000')),
+  durationSec: Number(arg('duration-sec', '600')),
+  seed: 7,
+  startTimeUs: Date.parse('2026-01-01T00:00:00Z') * 1000,
+};
+mkdirSync(dir, { recursive: true });
+const pcap = join(dir, `fleet-${simOpts.devices}x${simOpts.durationSec}s.pcap`);
+
+if (!existsSync(pcap)) {
+  const t0 = Date.now();
+  const w = PcapWriter.open(pcap, { linkType: 1 });
+  const st = simulate(simOpts, (buf, off, len, ts) => w.write(buf, off, len, ts));
+  await w.close();
+  console.log(`simulated ${w.framesWritten} packets in ${((Date.now() - t0) / 1000).toFixed(1)} s → ${pcap} ${JSON.stringify(st)}`);
+}
+const size = statSync(pcap).size;
+
+// Count packets and flows once with fleetgate itself (its summary line) to compute rates for all tools.
+const node = process.execPath;
+const cli = resolve('dist/src/cli/main.js');
+const fg = runTimed(node, [cli, 'replay', pcap, '--out', '/dev/null'], { ...process.env, FLEETGATE_PRINT_STATS: '1' });
+if (!fg.ok) throw new Error(`fleetgate replay failed:\n${fg.stderr}`);
+const stats = JSON.parse(/FLEETGATE_STATS (.*)/.exec(fg.stderr)![1]) as { frames: number; seconds: number };
+const flows = Number(/flows (\d+)/.exec(fg.stderr)?.[1] ?? NaN);
+const packets = stats.frames;
+console.log(`capture: ${packets} packets, ${flows} flows, ${(size / 1e6).toFixed(0)} MB`);
+if (packets < 2_000_000 || flows < 100_000) console.log('WARNING: below the 2M packets / 100k flows the benchmark asks for');
+
+interface Row {
+  tool: string;
+  seconds: number;
+  rssKb: number;
+}
+const rows: Row[] = [{ tool: 'fleetgate replay', seconds: fg.seconds, rssKb: fg.maxRssKb }];
+const peers: [string, string, string[]][] = [
+  ['softflowd -r', 'softflowd', ['-r', pcap, '-n', '127.0.0.1:9', '-d']],
+  ['ndpiReader -i', 'ndpiReader', ['-i', pcap, '-q', '-v', '0']],
+  ['tshark -q -z conv,ip', 'tshark', ['-q', '-z', 'conv,ip', '-r', pcap]],
+];
+for (const [label, cmd, args] of peers) {
+  if (!hasCommand(cmd)) {
+    console.log(`${label}: not installed (apt-get install softflowd libndpi-bin tshark)`);
+    continue;
+  }
+  const r = runTimed(cmd, args);
+  if (!r.ok) console.log(`${label}: exited non-zero\n${r.stderr.slice(-400)}`);
+  rows.push({ tool: label, seconds: r.seconds, rssKb: r.maxRssKb });
+}
+
+console.log('\ntool                      seconds   packets/s   peak RSS   fleetgate is');
+for (const r of rows) {
+  const pps = packets / r.seconds;
+  const ratio = r.tool.startsWith('fleetgate') ? '' : `${(r.seconds / fg.seconds).toFixed(2)}x faster`;
+  console.log(`${r.tool.padEnd(24)} ${r.seconds.toFixed(2).padStart(8)} ${Math.round(pps).toString().padStart(11)} ${(r.rssKb / 1024).toFixed(0).padStart(7)} MB   ${ratio}`);
+}
+const soft = rows.find((r) => r.tool.startsWith('softflowd'));
+const ndpi = rows.find((r) => r.tool.startsWith('ndpiReader'));
+if (soft) console.log(`target >= 3x softflowd: ${(soft.seconds / fg.seconds).toFixed(2)}x ${soft.seconds / fg.seconds >= 3 ? 'MET' : 'NOT MET'}`);
+if (ndpi) console.log(`target >= 10x ndpiReader: ${(ndpi.seconds / fg.seconds).toFixed(2)}x ${ndpi.seconds / fg.seconds >= 10 ? 'MET' : 'NOT MET'}`);
+
+const mem = measureMemoryPerFlow(1_000_000);
+console.log(`\nmemory per active flow with ${mem.created} concurrent flows: ${mem.bytesPerFlow.toFixed(0)} bytes (target <= 300) ${mem.bytesPerFlow <= 300 ? 'MET' : 'NOT MET'}`);

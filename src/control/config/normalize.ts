@@ -1,0 +1,55 @@
+// Fills defaults and canonical forms into a config that passed every check.
+import { parseAddress, parseCidr, formatBytes } from './cidr.js';
+import { CONFIG_DEFAULTS } from './types.js';
+import type { DeviceConfig, FleetConfig, FlowTimeoutsConfig, GroupConfig } from './types.js';
+
+type Obj = Record<string, unknown>;
+
+export function normalizeConfig(doc: Obj): FleetConfig {
+  const op = doc.operator as Obj;
+  const gw = doc.gateway as Obj;
+  const insp = (gw.inspection ?? {}) as Obj;
+  const ft = (doc.flowTable ?? {}) as Obj;
+
+  const devices: DeviceConfig[] = ((doc.devices ?? []) as Obj[]).map((d) => {
+    const out: DeviceConfig = { ip: formatBytes(parseAddress((d.ip as string).trim()) as Uint8Array), tags: [...((d.tags as string[] | undefined) ?? [])] };
+    if (d.imsi !== undefined) out.imsi = d.imsi as string;
+    if (d.name !== undefined) out.name = d.name as string;
+    if (d.group !== undefined) out.group = d.group as string;
+    if (d.teid !== undefined) out.teid = d.teid as number;
+    return out;
+  });
+
+  let groups: GroupConfig[];
+  if (Array.isArray(doc.groups)) {
+    groups = (doc.groups as Obj[]).map((g) => (g.description !== undefined ? { name: g.name as string, description: g.description as string } : { name: g.name as string }));
+  } else {
+    const names = new Set<string>();
+    for (const d of devices) if (d.group !== undefined) names.add(d.group);
+    groups = [...names].map((name) => ({ name }));
+  }
+
+  const timeouts: FlowTimeoutsConfig = { ...((ft.timeouts ?? {}) as FlowTimeoutsConfig) };
+
+  const cfg: FleetConfig = {
+    operator: op.name !== undefined ? { id: op.id as string, name: op.name as string } : { id: op.id as string },
+    gateway: {
+      id: gw.id as string,
+      deviceSubnets: (gw.deviceSubnets as string[]).map((s) => {
+        const r = parseCidr(s.trim());
+        return r.ok ? r.cidr.text : s;
+      }),
+      inspection: {
+        enabled: (insp.enabled as boolean | undefined) ?? CONFIG_DEFAULTS.inspectionEnabled,
+        intervalSeconds: (insp.intervalSeconds as number | undefined) ?? CONFIG_DEFAULTS.intervalSeconds,
+        topDestinations: (insp.topDestinations as number | undefined) ?? CONFIG_DEFAULTS.topDestinations,
+      },
+      maxUnregisteredDevices: (gw.maxUnregisteredDevices as number | undefined) ?? CONFIG_DEFAULTS.maxUnregisteredDevices,
+    },
+    groups,
+    devices,
+    flowTable: { capacity: (ft.capacity as number | undefined) ?? CONFIG_DEFAULTS.flowTableCapacity, timeouts },
+  };
+  if (gw.name !== undefined) cfg.gateway.name = gw.name as string;
+  return cfg;
+}

@@ -1,0 +1,156 @@
+// Inspection: turns flow counters into one report per device per interval.
+//
+// Nothing happens per packet here: the flow table already counts packets and bytes per direction.
+// The aggregator takes each flow's delta (current counters minus what was already reported) when an
+// interval closes and when a flow ends, so the sum of all reports equals the capture's totals exactly.
+
+import { DeviceInterval, addFlowDelta, type FlowDelta } from './interval-accumulator.js';
+import { buildInspectionReport, type InspectionReportOut, type ReportContext, type ReportDevice } from './report-builder.js';
+
+/** The flow-table columns the aggregator reads (indexed by flow index). */
+export interface FlowCounters {
+  readonly capacity: number;
+  readonly pkts0: ArrayLike<number>;
+  readonly pkts1: ArrayLike<number>;
+  readonly bytes0: ArrayLike<number>;
+  readonly bytes1: ArrayLike<number>;
+  forEachActive(fn: (idx: number) => void): void;
+}
+
+/** Everything else the aggregator needs to know about a flow, supplied by the pipeline. */
+export interface FlowDescriber {
+  /** Device index of the flow, or -1. */
+  device(idx: number): number;
+  /** 0 when side A is the device. */
+  deviceSide(idx: number): number;
+  remote(idx: number): { address: string; port: number; protocol: string; name?: string };
+  app(idx: number): { app: string; method: string };
+  deviceInfo(deviceIdx: number): ReportDevice;
+}
+
+export interface AggregatorOptions extends ReportContext {
+  intervalUs: number;
+  topDestinations?: number;
+}
+
+export class InspectionAggregator {
+  private readonly repPkts0: Float64Array;
+  private readonly repPkts1: Float64Array;
+  private readonly repBytes0: Float64Array;
+  private readonly repBytes1: Float64Array;
+  /** Accumulators of the open interval, by device index. */
+  private open = new Map<number, DeviceInterval>();
+  private intervalStartUs = -1;
+  private readonly delta: FlowDelta = { upPackets: 0, upBytes: 0, downPackets: 0, downBytes: 0 };
+  reportsEmitted = 0;
+
+  constructor(
+    private readonly flows: FlowCounters,
+    private readonly describe: FlowDescriber,
+    private readonly opts: AggregatorOptions,
+    private readonly emit: (r: InspectionReportOut) => void,
+  ) {
+    const n = flows.capacity;
+    this.repPkts0 = new Float64Array(n);
+    this.repPkts1 = new Float64Array(n);
+    this.repBytes0 = new Float64Array(n);
+    this.repBytes1 = new Float64Array(n);
+  }
+
+  get intervalUs(): number {
+    return this.opts.intervalUs;
+  }
+
+  /** Call with every packet's time before it is counted; closes intervals the time has passed. */
+  advance(tsUs: number): void {
+    if (this.intervalStartUs < 0) {
+      this.intervalStartUs = alignDown(tsUs, this.opts.intervalUs);
+      return;
+    }
+    if (tsUs < this.intervalStartUs + this.opts.intervalUs) return;
+    this.closeInterval();
+    this.intervalStartUs = alignDown(tsUs, this.opts.intervalUs);
+  }
+
+  /** A new flow was created (counts toward the device's new flows). */
+  flowCreated(idx: number): void {
+    this.repPkts0[idx] = 0;
+    this.repPkts1[idx] = 0;
+    this.repBytes0[idx] = 0;
+    this.repBytes1[idx] = 0;
+    const dev = this.describe.device(idx);
+    if (dev >= 0) this.acc(dev).newFlows++;
+  }
+
+  /** A flow ends, or restarts its counters (active timeout): take its unreported delta first. */
+  flowEnded(idx: number, restarting: boolean): void {
+    this.takeDelta(idx);
+    if (restarting) {
+      this.repPkts0[idx] = 0;
+      this.repPkts1[idx] = 0;
+      this.repBytes0[idx] = 0;
+      this.repBytes1[idx] = 0;
+    }
+  }
+
+  /** End of input: close the open interval (flows must have been ended first, or are walked here). */
+  finish(): void {
+    if (this.intervalStartUs >= 0) this.closeInterval();
+    this.intervalStartUs = -1;
+  }
+
+  private closeInterval(): void {
+    this.flows.forEachActive((idx) => this.takeDelta(idx));
+    const start = this.intervalStartUs;
+    const end = start + this.opts.intervalUs;
+    const devices = [...this.open.keys()].sort((a, b) => a - b);
+    for (const dev of devices) {
+      const acc = this.open.get(dev)!;
+      if (acc.empty) continue;
+      this.emit(buildInspectionReport(this.opts, this.describe.deviceInfo(dev), start, end, acc, this.opts.topDestinations ?? 10));
+      this.reportsEmitted++;
+    }
+    this.open = new Map();
+  }
+
+  private takeDelta(idx: number): void {
+    const f = this.flows;
+    const p0 = f.pkts0[idx] - this.repPkts0[idx];
+    const p1 = f.pkts1[idx] - this.repPkts1[idx];
+    if (p0 === 0 && p1 === 0) return;
+    const b0 = f.bytes0[idx] - this.repBytes0[idx];
+    const b1 = f.bytes1[idx] - this.repBytes1[idx];
+    this.repPkts0[idx] = f.pkts0[idx];
+    this.repPkts1[idx] = f.pkts1[idx];
+    this.repBytes0[idx] = f.bytes0[idx];
+    this.repBytes1[idx] = f.bytes1[idx];
+    const dev = this.describe.device(idx);
+    if (dev < 0) return;
+    const d = this.delta;
+    if (this.describe.deviceSide(idx) === 0) {
+      d.upPackets = p0;
+      d.upBytes = b0;
+      d.downPackets = p1;
+      d.downBytes = b1;
+    } else {
+      d.upPackets = p1;
+      d.upBytes = b1;
+      d.downPackets = p0;
+      d.downBytes = b0;
+    }
+    addFlowDelta(this.acc(dev), d, this.describe.remote(idx), this.describe.app(idx));
+  }
+
+  private acc(dev: number): DeviceInterval {
+    let a = this.open.get(dev);
+    if (!a) {
+      a = new DeviceInterval();
+      this.open.set(dev, a);
+    }
+    return a;
+  }
+}
+
+function alignDown(tsUs: number, stepUs: number): number {
+  return Math.floor(tsUs / stepUs) * stepUs;
+}

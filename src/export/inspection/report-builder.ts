@@ -1,0 +1,116 @@
+// Builds the Inspection report (schemas/inspection-report.schema.json) from one device's interval.
+
+import type { DeviceInterval } from './interval-accumulator.js';
+
+export interface ReportContext {
+  operatorId: string;
+  gatewayId: string;
+}
+
+export interface ReportDevice {
+  ip: string;
+  imsi?: string;
+  name?: string;
+  group?: string;
+  registered: boolean;
+}
+
+export interface InspectionReportOut {
+  recordType: 'inspection';
+  recordId: string;
+  operatorId: string;
+  gatewayId: string;
+  imsi?: string;
+  timestamp: number;
+  payloads: {
+    device: { ip: string; name?: string; group?: string; registered: boolean };
+    interval: { start: number; end: number };
+    uplink: { packets: number; bytes: number };
+    downlink: { packets: number; bytes: number };
+    flows: { active: number; new: number };
+    destinations: {
+      address: string;
+      port: number;
+      protocol: string;
+      name?: string;
+      uplinkBytes: number;
+      downlinkBytes: number;
+      bytes: number;
+      packets: number;
+    }[];
+    applications: {
+      app: string;
+      method: string;
+      packets: number;
+      bytes: number;
+      uplinkBytes: number;
+      downlinkBytes: number;
+      flows: number;
+    }[];
+  };
+}
+
+export function buildInspectionReport(
+  ctx: ReportContext,
+  dev: ReportDevice,
+  startUs: number,
+  endUs: number,
+  acc: DeviceInterval,
+  topN: number,
+): InspectionReportOut {
+  const startMs = Math.floor(startUs / 1000);
+  const endMs = Math.floor(endUs / 1000);
+  const destinations = [...acc.destinations.values()]
+    .map((d) => ({ ...d, bytes: d.uplinkBytes + d.downlinkBytes }))
+    .sort((a, b) => b.bytes - a.bytes || cmp(a.address, b.address) || a.port - b.port)
+    .slice(0, topN)
+    .map((d) => {
+      const out: InspectionReportOut['payloads']['destinations'][number] = {
+        address: d.address,
+        port: d.port,
+        protocol: d.protocol,
+        uplinkBytes: d.uplinkBytes,
+        downlinkBytes: d.downlinkBytes,
+        bytes: d.bytes,
+        packets: d.packets,
+      };
+      if (d.name) out.name = d.name;
+      return out;
+    });
+  const applications = [...acc.apps.values()]
+    .map((a) => ({
+      app: a.app,
+      method: a.method,
+      packets: a.packets,
+      bytes: a.uplinkBytes + a.downlinkBytes,
+      uplinkBytes: a.uplinkBytes,
+      downlinkBytes: a.downlinkBytes,
+      flows: a.flows,
+    }))
+    .sort((a, b) => b.bytes - a.bytes || cmp(a.app, b.app));
+  const device: InspectionReportOut['payloads']['device'] = { ip: dev.ip, registered: dev.registered };
+  if (dev.name) device.name = dev.name;
+  if (dev.group) device.group = dev.group;
+  const report: InspectionReportOut = {
+    recordType: 'inspection',
+    recordId: `${ctx.gatewayId}:${endMs}:${dev.ip}`,
+    operatorId: ctx.operatorId,
+    gatewayId: ctx.gatewayId,
+    timestamp: endMs,
+    payloads: {
+      device,
+      interval: { start: startMs, end: endMs },
+      uplink: { packets: acc.uplink.packets, bytes: acc.uplink.bytes },
+      downlink: { packets: acc.downlink.packets, bytes: acc.downlink.bytes },
+      flows: { active: acc.activeFlows, new: acc.newFlows },
+      destinations,
+      applications,
+    },
+  };
+  if (dev.imsi) report.imsi = dev.imsi;
+  return report;
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

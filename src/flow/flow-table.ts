@@ -1,0 +1,674 @@
+// The flow table: bidirectional flows in an open-addressing hash over typed arrays (struct of arrays).
+//
+// - A flow has a stable index in [0, capacity) for its whole life; other stages keep their own
+//   per-flow columns indexed by it (allocate them with `capacity`).
+// - Hash slots: linear probing, power-of-two slot count >= 1.5 x capacity (load <= 2/3), each slot
+//   keeps the flow index and the flow's hash. Deletion is backward-shift (no tombstones), so probe
+//   lengths do not grow with churn.
+// - Side A = the sender of the flow's first packet; direction 0 = A→B, 1 = B→A.
+// - Bytes are IP-layer bytes as the IP header claims them (p.ipLen: IPv4 total length, IPv6
+//   payload length + 40), per direction; link-layer and tunnel headers are not counted.
+// - Expiry, amortized O(1) per packet: every live flow is in one idle list per timeout class
+//   (intrusive doubly linked list, Int32Array prev/next) kept in last-packet order because each
+//   packet moves its flow to the tail; expire() pops from the old ends while they are timed out.
+//   A second list holds all flows in period-start order for the active timeout. Timestamps that go
+//   backwards only delay expiry (lastUs never decreases).
+// - Full table: the least recently used flow (oldest head over the idle lists) is handed to onEvict
+//   and freed before its index is reused.
+// - Non-first fragments are attributed through a small FragmentTable filled by first fragments.
+// track() and expire() allocate nothing.
+import type { PacketView } from '../core/packet-view.js';
+import { ConfigError } from '../core/errors.js';
+import { IpProto } from '../core/layers.js';
+import { formatIP } from '../core/ip.js';
+import { FlowKey, loadFlowKey } from './flow-key.js';
+import { hashFlowKey, hashFragmentKey } from './flow-hash.js';
+import { IntrusiveLists } from './intrusive-lists.js';
+import { FragmentTable } from './fragment-table.js';
+import { DirBit, TcpFlag, TcpState, nextTcpState, timeoutClassOf } from './tcp-state.js';
+import { TIMEOUT_CLASS_COUNT, idleTimeoutsUs, resolveTimeouts } from './timeouts.js';
+import type { FlowTimeouts } from './timeouts.js';
+import { endpointText, protoName, tunnelName } from './flow-text.js';
+
+export type ExpireReason = 'idle' | 'active' | 'evicted' | 'end';
+export type ExpireCallback = (idx: number, reason: ExpireReason) => void;
+
+export interface FlowTableOptions {
+  /** Maximum number of live flows (1 .. 33,554,432). */
+  capacity: number;
+  /** Seconds; missing entries take DEFAULT_FLOW_TIMEOUTS. */
+  timeouts?: Partial<FlowTimeouts>;
+  /** Fragment side-table entries (default capacity / 8, clamped to 64 .. 65,536). */
+  fragmentEntries?: number;
+  /**
+   * Receives the flow that track() frees to make room in a full table, before its index is reused:
+   * reason 'evicted', or 'idle' when that flow had already passed its idle timeout. Pass the same
+   * function given to expire(). Can also be set later through the `onEvict` property.
+   */
+  onEvict?: ExpireCallback;
+}
+
+export interface FlowTableStats {
+  /** Live flows now. */
+  active: number;
+  created: number;
+  /** Flows freed by track() because the table was full and they were still within their timeout. */
+  evicted: number;
+  /** Flows freed for idle timeout (by expire(), or by track() on a full table). */
+  expired: number;
+  /** Active-timeout reports (the flow stays, its counters restart). */
+  activeRestarts: number;
+  /** Flows ended by flush(). */
+  ended: number;
+  /** Non-first fragments attributed to their first fragment's flow. */
+  fragmentsMatched: number;
+  /** Non-first fragments without a known first fragment (counted to a flow with ports 0/0). */
+  fragmentsOrphan: number;
+}
+
+const FREE = 255;
+const MAX_CAPACITY = 1 << 25;
+/** dirBits flag: the current period (after an active-timeout restart) has no packet yet. */
+const PERIOD_EMPTY = 0x10;
+
+/**
+ * Words per flow in `keyWords` (int32: same bits as the unsigned values): [0..3] side A address, [4..7] side B address (IPv4 in word 0),
+ * [8] portA | portB << 16, [9] proto | ipVersion << 8 | vlan << 16, [10] tunnelId, [11] tunnelKind.
+ * The whole key sits in one record so a lookup touches one or two cache lines.
+ */
+export const KEY_STRIDE = 12;
+
+export class FlowTable {
+  readonly capacity: number;
+  readonly stats: FlowTableStats = {
+    active: 0,
+    created: 0,
+    evicted: 0,
+    expired: 0,
+    activeRestarts: 0,
+    ended: 0,
+    fragmentsMatched: 0,
+    fragmentsOrphan: 0,
+  };
+  readonly timeouts: Readonly<FlowTimeouts>;
+  onEvict: ExpireCallback | null;
+
+  /** The flow keys, KEY_STRIDE words per flow (side A = first sender); addresses live only here. */
+  readonly keyWords: Int32Array;
+  // The key's scalar fields again as columns (written at creation, for readers).
+  readonly ipVersion: Uint8Array;
+  readonly proto: Uint8Array;
+  readonly portA: Uint16Array;
+  readonly portB: Uint16Array;
+  /** First (outer) VLAN id, 0 = none. */
+  readonly vlan: Uint16Array;
+  /** Innermost tunnel id (VNI, TEID, GRE key) and kind (TunnelKind), 0 = none. */
+  readonly tunnelId: Uint32Array;
+  readonly tunnelKind: Uint8Array;
+  /** flowHash of the flow (symmetric, int32). */
+  readonly hash: Int32Array;
+
+  // Counters of the current period (since creation or the last active-timeout restart).
+  /** Packets A→B and B→A. */
+  readonly pkts0: Float64Array;
+  readonly pkts1: Float64Array;
+  /** IP-layer bytes (p.ipLen) A→B and B→A. */
+  readonly bytes0: Float64Array;
+  readonly bytes1: Float64Array;
+  /** Time (µs) of the period's first packet, and of the flow's latest packet. */
+  readonly firstUs: Float64Array;
+  readonly lastUs: Float64Array;
+  /** TCP flags OR-ed per direction. */
+  readonly tcpFlags0: Uint8Array;
+  readonly tcpFlags1: Uint8Array;
+
+  // Flow life.
+  /** TcpState (TCP flows only; NEW for other protocols). */
+  readonly tcpState: Uint8Array;
+  /** DirBit: directions seen, FIN seen per direction (never restarted); 0x10 = period has no packet yet. */
+  readonly dirBits: Uint8Array;
+  /** Creation sequence number (0, 1, 2... over the table's life); -1 for a free index. */
+  readonly seq: Float64Array;
+  /** TimeoutClass of a live flow; 255 = free index. */
+  readonly timeoutClass: Uint8Array;
+
+  /** Hash slots, two words each (same cache line): [2s] flow index (-1 = empty), [2s + 1] its hash | 0. */
+  private readonly slots: Int32Array;
+  private readonly slotMask: number;
+  private readonly slotOf: Int32Array;
+  private readonly idle: IntrusiveLists;
+  private readonly period: IntrusiveLists;
+  private readonly freeStack: Int32Array;
+  private freeTop = 0;
+  private readonly idleUs: Float64Array;
+  private readonly activeUs: number;
+  private readonly frags: FragmentTable;
+  private readonly key = new FlowKey();
+  private nextSeq = 0;
+
+  constructor(opts: FlowTableOptions) {
+    const cap = opts.capacity;
+    if (!Number.isInteger(cap) || cap < 1 || cap > MAX_CAPACITY) {
+      throw new ConfigError('flow.capacity', `must be an integer from 1 to ${MAX_CAPACITY}`);
+    }
+    this.capacity = cap;
+    const t = resolveTimeouts(opts.timeouts);
+    this.timeouts = Object.freeze(t);
+    this.idleUs = idleTimeoutsUs(t);
+    this.activeUs = t.active * 1e6;
+    this.onEvict = opts.onEvict ?? null;
+
+    this.ipVersion = new Uint8Array(cap);
+    this.proto = new Uint8Array(cap);
+    this.keyWords = new Int32Array(cap * KEY_STRIDE);
+    this.portA = new Uint16Array(cap);
+    this.portB = new Uint16Array(cap);
+    this.vlan = new Uint16Array(cap);
+    this.tunnelId = new Uint32Array(cap);
+    this.tunnelKind = new Uint8Array(cap);
+    this.hash = new Int32Array(cap);
+    this.pkts0 = new Float64Array(cap);
+    this.pkts1 = new Float64Array(cap);
+    this.bytes0 = new Float64Array(cap);
+    this.bytes1 = new Float64Array(cap);
+    this.firstUs = new Float64Array(cap);
+    this.lastUs = new Float64Array(cap);
+    this.tcpFlags0 = new Uint8Array(cap);
+    this.tcpFlags1 = new Uint8Array(cap);
+    this.tcpState = new Uint8Array(cap);
+    this.dirBits = new Uint8Array(cap);
+    this.seq = new Float64Array(cap);
+    this.timeoutClass = new Uint8Array(cap);
+
+    let nSlots = 8;
+    while (nSlots < cap * 1.5) nSlots *= 2;
+    this.slots = new Int32Array(nSlots * 2);
+    this.slotMask = nSlots - 1;
+    this.slotOf = new Int32Array(cap);
+    this.idle = new IntrusiveLists(cap, TIMEOUT_CLASS_COUNT);
+    this.period = new IntrusiveLists(cap, 1);
+    this.freeStack = new Int32Array(cap);
+    const fragEntries = opts.fragmentEntries ?? Math.min(65536, Math.max(64, cap >>> 3));
+    if (!Number.isInteger(fragEntries) || fragEntries < 1) {
+      throw new ConfigError('flow.fragmentEntries', 'must be a positive integer');
+    }
+    this.frags = new FragmentTable(fragEntries, t.fragment * 1e6);
+    this.reset();
+  }
+
+  /**
+   * Finds or creates the flow of p and updates its counters, TCP state and time; sets p.flowIdx,
+   * p.flowDir (0 = same direction as the flow's first packet) and p.flowIsNew. Returns the flow
+   * index, or -1 (and p.flowIdx = -1) when p has no IP layer.
+   */
+  track(p: PacketView): number {
+    const ver = p.ipVersion;
+    if ((ver !== 4 && ver !== 6) || p.srcAddrOff < 0 || p.dstAddrOff < 0) {
+      p.flowIdx = -1;
+      return -1;
+    }
+    const k = this.key;
+    const ts = p.tsUs;
+    const nonFirstFragment = p.isFragment && p.fragOffset > 0;
+    loadFlowKey(p, k, !nonFirstFragment);
+
+    if (nonFirstFragment) {
+      const frags = this.frags;
+      const w = frags.find(hashFragmentKey(k, p.ipId | 0), p.ipId | 0);
+      if (w >= 0 && ts - frags.lastUs[w] < frags.timeoutUs) {
+        const f = frags.flow[w];
+        const d = frags.dir[w];
+        if (this.seq[f] === frags.seq[w] && this.sameHosts(f, d, k)) {
+          if (ts > frags.lastUs[w]) frags.lastUs[w] = ts;
+          this.stats.fragmentsMatched++;
+          this.count(f, d, p, false);
+          p.flowIdx = f;
+          p.flowDir = d;
+          p.flowIsNew = false;
+          return f;
+        }
+      }
+      this.stats.fragmentsOrphan++;
+      // no known first fragment: the key already has ports 0/0
+    }
+
+    const h = hashFlowKey(k);
+    const slots = this.slots;
+    const mask = this.slotMask;
+    let s = h & mask;
+    let idx = -1;
+    let dir = 0;
+    for (let n = 0; n <= mask; n++) {
+      const f = slots[2 * s];
+      if (f < 0) break;
+      if (slots[2 * s + 1] === h) {
+        const d = this.matchDir(f, k);
+        if (d >= 0) {
+          idx = f;
+          dir = d;
+          break;
+        }
+      }
+      s = (s + 1) & mask;
+    }
+    let isNew = false;
+    if (idx < 0) {
+      if (this.freeTop === 0) {
+        this.evictOne(p);
+        s = this.emptySlot(h);
+      }
+      idx = this.create(k, h, s, p);
+      isNew = true;
+    }
+    this.count(idx, dir, p, k.proto === IpProto.TCP && !nonFirstFragment);
+
+    if (p.isFragment && p.fragOffset === 0 && p.moreFragments) {
+      // a first fragment vouches for the following fragments of its datagram
+      const frags = this.frags;
+      const id = p.ipId | 0;
+      const fh = hashFragmentKey(k, id);
+      const w = frags.slotFor(fh, id);
+      frags.hash[w] = fh;
+      frags.ipId[w] = id;
+      frags.flow[w] = idx;
+      frags.dir[w] = dir;
+      frags.seq[w] = this.seq[idx];
+      frags.lastUs[w] = ts;
+    }
+    p.flowIdx = idx;
+    p.flowDir = dir;
+    p.flowIsNew = isNew;
+    return idx;
+  }
+
+  /**
+   * Handles timeouts as of nowUs: onExpire(idx, 'idle') then frees each idle-timed-out flow; then
+   * onExpire(idx, 'active') for each flow whose period reached the active timeout, after which its
+   * counters (packets, bytes, flags, firstUs) restart. The callback must not change the table.
+   */
+  expire(nowUs: number, onExpire: ExpireCallback): void {
+    const idle = this.idle;
+    const lastUs = this.lastUs;
+    for (let c = 0; c < TIMEOUT_CLASS_COUNT; c++) {
+      const limit = nowUs - this.idleUs[c];
+      for (let guard = this.capacity; guard > 0; guard--) {
+        const i = idle.head[c];
+        if (i < 0 || lastUs[i] > limit) break;
+        onExpire(i, 'idle');
+        this.stats.expired++;
+        this.free(i);
+      }
+    }
+    const period = this.period;
+    const activeLimit = nowUs - this.activeUs;
+    for (let guard = this.capacity; guard > 0; guard--) {
+      const i = period.head[0];
+      if (i < 0 || this.firstUs[i] > activeLimit) break;
+      if (this.pkts0[i] + this.pkts1[i] > 0) {
+        onExpire(i, 'active');
+        this.stats.activeRestarts++;
+        this.pkts0[i] = 0;
+        this.pkts1[i] = 0;
+        this.bytes0[i] = 0;
+        this.bytes1[i] = 0;
+        this.tcpFlags0[i] = 0;
+        this.tcpFlags1[i] = 0;
+      }
+      // firstUs orders the period list until the next packet sets it to its own time
+      this.firstUs[i] = nowUs;
+      this.dirBits[i] |= PERIOD_EMPTY;
+      period.moveToTail(0, i);
+    }
+  }
+
+  /** Ends every flow (end of capture): onExpire(idx, 'end') for each, oldest period first, then clears the table. */
+  flush(onExpire: ExpireCallback): void {
+    const period = this.period;
+    let i = period.head[0];
+    for (let guard = this.capacity; i >= 0 && guard > 0; guard--) {
+      const nx = period.next(i);
+      onExpire(i, 'end');
+      this.stats.ended++;
+      i = nx;
+    }
+    this.reset();
+  }
+
+  /** Calls fn for every live flow, oldest period first. fn must not change the table. */
+  forEachActive(fn: (idx: number) => void): void {
+    const period = this.period;
+    let i = period.head[0];
+    for (let guard = this.capacity; i >= 0 && guard > 0; guard--) {
+      const nx = period.next(i);
+      fn(i);
+      i = nx;
+    }
+  }
+
+  /** Frees a live flow without any callback (e.g. a stage decided it is over). No-op for a free index. */
+  remove(idx: number): void {
+    if (idx >= 0 && idx < this.capacity && this.timeoutClass[idx] !== FREE) this.free(idx);
+  }
+
+  isLive(idx: number): boolean {
+    return idx >= 0 && idx < this.capacity && this.timeoutClass[idx] !== FREE;
+  }
+
+  /** Writes side A's address into out16 (4 bytes for IPv4, 16 for IPv6); returns the byte count. */
+  addrA(idx: number, out16: Uint8Array): number {
+    return this.writeAddr(idx * KEY_STRIDE, idx, out16);
+  }
+
+  addrB(idx: number, out16: Uint8Array): number {
+    return this.writeAddr(idx * KEY_STRIDE + 4, idx, out16);
+  }
+
+  addrAText(idx: number): string {
+    const b = new Uint8Array(16);
+    this.addrA(idx, b);
+    return formatIP(b, 0, this.ipVersion[idx]);
+  }
+
+  addrBText(idx: number): string {
+    const b = new Uint8Array(16);
+    this.addrB(idx, b);
+    return formatIP(b, 0, this.ipVersion[idx]);
+  }
+
+  /** "TCP 10.0.0.1:1234 <-> 1.2.3.4:443", plus " vlan 7" and " vxlan:42" when present. */
+  keyText(idx: number): string {
+    const v = this.ipVersion[idx];
+    const pr = this.proto[idx];
+    const b = new Uint8Array(16);
+    this.addrA(idx, b);
+    const a = endpointText(b, v, this.portA[idx], pr);
+    this.addrB(idx, b);
+    let text = `${protoName(pr)} ${a} <-> ${endpointText(b, v, this.portB[idx], pr)}`;
+    if (this.vlan[idx] !== 0) text += ` vlan ${this.vlan[idx]}`;
+    if (this.tunnelKind[idx] !== 0) text += ` ${tunnelName(this.tunnelKind[idx])}:${this.tunnelId[idx]}`;
+    return text;
+  }
+
+  /** Total bytes of every typed array the table owns (columns, hash slots, lists, fragment table). */
+  memoryBytes(): number {
+    let n = 0;
+    for (const v of [...Object.values(this), ...Object.values(this.idle), ...Object.values(this.period), ...Object.values(this.frags)]) {
+      if (ArrayBuffer.isView(v)) n += v.byteLength;
+    }
+    return n;
+  }
+
+  /** Mean probe distance (slots from home) over live flows: a health check for tests and debugging. */
+  meanProbeDistance(): number {
+    let sum = 0;
+    let n = 0;
+    for (let s = 0; s <= this.slotMask; s++) {
+      if (this.slots[2 * s] < 0) continue;
+      sum += (s - (this.slots[2 * s + 1] & this.slotMask)) & this.slotMask;
+      n++;
+    }
+    return n === 0 ? 0 : sum / n;
+  }
+
+  /** Checks internal consistency (slots ↔ flows ↔ lists); returns a problem description or null. For tests. */
+  checkInvariants(): string | null {
+    let occupied = 0;
+    for (let s = 0; s <= this.slotMask; s++) {
+      const f = this.slots[2 * s];
+      if (f < 0) continue;
+      occupied++;
+      if (this.timeoutClass[f] === FREE) return `slot ${s} holds free flow ${f}`;
+      if (this.slotOf[f] !== s) return `flow ${f} slotOf ${this.slotOf[f]} != ${s}`;
+      if (this.slots[2 * s + 1] !== this.hash[f]) return `slot ${s} hash differs from flow ${f}`;
+      // every slot between home and s must be occupied (linear probing invariant)
+      for (let q = this.slots[2 * s + 1] & this.slotMask; q !== s; q = (q + 1) & this.slotMask) {
+        if (this.slots[2 * q] < 0) return `gap at ${q} before flow ${f} in slot ${s}`;
+      }
+    }
+    if (occupied !== this.stats.active) return `occupied ${occupied} != active ${this.stats.active}`;
+    let inLists = 0;
+    for (let c = 0; c < TIMEOUT_CLASS_COUNT; c++) {
+      for (let i = this.idle.head[c]; i >= 0; i = this.idle.next(i)) {
+        if (this.timeoutClass[i] !== c) return `flow ${i} in list ${c} has class ${this.timeoutClass[i]}`;
+        if (++inLists > this.capacity) return 'idle list cycle';
+      }
+    }
+    if (inLists !== this.stats.active) return `idle lists hold ${inLists} != active ${this.stats.active}`;
+    if (this.freeTop + this.stats.active !== this.capacity) return 'free stack size mismatch';
+    return null;
+  }
+
+  // ---- internals ----
+
+  private reset(): void {
+    this.slots.fill(-1);
+    this.timeoutClass.fill(FREE);
+    this.seq.fill(-1);
+    this.idle.clear();
+    this.period.clear();
+    const cap = this.capacity;
+    // popped from the top: indexes come out 0, 1, 2...
+    for (let i = 0; i < cap; i++) this.freeStack[i] = cap - 1 - i;
+    this.freeTop = cap;
+    this.frags.clear();
+    this.stats.active = 0;
+  }
+
+  /** 0 if flow f is k in its own direction, 1 if reversed, -1 if not k. */
+  private matchDir(f: number, k: FlowKey): number {
+    const w = this.keyWords;
+    const o = f * KEY_STRIDE;
+    if (w[o + 9] !== (k.proto | (k.version << 8) | (k.vlan << 16)) || w[o + 10] !== k.tunnelId || w[o + 11] !== k.tunnelKind) {
+      return -1;
+    }
+    const s = k.src;
+    const d = k.dst;
+    const ports = w[o + 8];
+    if (
+      ports === (k.srcPort | (k.dstPort << 16)) &&
+      w[o] === s[0] && w[o + 4] === d[0] &&
+      w[o + 1] === s[1] && w[o + 2] === s[2] && w[o + 3] === s[3] &&
+      w[o + 5] === d[1] && w[o + 6] === d[2] && w[o + 7] === d[3]
+    ) {
+      return 0;
+    }
+    if (
+      ports === (k.dstPort | (k.srcPort << 16)) &&
+      w[o] === d[0] && w[o + 4] === s[0] &&
+      w[o + 1] === d[1] && w[o + 2] === d[2] && w[o + 3] === d[3] &&
+      w[o + 5] === s[1] && w[o + 6] === s[2] && w[o + 7] === s[3]
+    ) {
+      return 1;
+    }
+    return -1;
+  }
+
+  /** True if flow f joins k's hosts in direction dir (ports ignored): the fragment table's check. */
+  private sameHosts(f: number, dir: number, k: FlowKey): boolean {
+    if (f < 0) return false;
+    const w = this.keyWords;
+    const o = f * KEY_STRIDE;
+    if (w[o + 9] !== (k.proto | (k.version << 8) | (k.vlan << 16)) || w[o + 10] !== k.tunnelId || w[o + 11] !== k.tunnelKind) {
+      return false;
+    }
+    const from = dir === 0 ? o : o + 4;
+    const to = dir === 0 ? o + 4 : o;
+    const s = k.src;
+    const d = k.dst;
+    return (
+      w[from] === s[0] && w[from + 1] === s[1] && w[from + 2] === s[2] && w[from + 3] === s[3] &&
+      w[to] === d[0] && w[to + 1] === d[1] && w[to + 2] === d[2] && w[to + 3] === d[3]
+    );
+  }
+
+  private emptySlot(h: number): number {
+    const mask = this.slotMask;
+    let s = h & mask;
+    for (let n = 0; n <= mask && this.slots[2 * s] >= 0; n++) s = (s + 1) & mask;
+    return s;
+  }
+
+  private create(k: FlowKey, h: number, s: number, p: PacketView): number {
+    const ts = p.tsUs;
+    const idx = this.freeStack[--this.freeTop];
+    this.slots[2 * s] = idx;
+    this.slots[2 * s + 1] = h;
+    this.slotOf[idx] = s;
+    this.ipVersion[idx] = k.version;
+    this.proto[idx] = k.proto;
+    const w = this.keyWords;
+    const o = idx * KEY_STRIDE;
+    w[o] = k.src[0];
+    w[o + 1] = k.src[1];
+    w[o + 2] = k.src[2];
+    w[o + 3] = k.src[3];
+    w[o + 4] = k.dst[0];
+    w[o + 5] = k.dst[1];
+    w[o + 6] = k.dst[2];
+    w[o + 7] = k.dst[3];
+    w[o + 8] = k.srcPort | (k.dstPort << 16);
+    w[o + 9] = k.proto | (k.version << 8) | (k.vlan << 16);
+    w[o + 10] = k.tunnelId;
+    w[o + 11] = k.tunnelKind;
+    this.portA[idx] = k.srcPort;
+    this.portB[idx] = k.dstPort;
+    this.vlan[idx] = k.vlan;
+    this.tunnelId[idx] = k.tunnelId;
+    this.tunnelKind[idx] = k.tunnelKind;
+    this.hash[idx] = h;
+    this.pkts0[idx] = 0;
+    this.pkts1[idx] = 0;
+    this.bytes0[idx] = 0;
+    this.bytes1[idx] = 0;
+    this.firstUs[idx] = ts;
+    this.lastUs[idx] = ts;
+    this.tcpFlags0[idx] = 0;
+    this.tcpFlags1[idx] = 0;
+    this.tcpState[idx] = TcpState.NEW;
+    this.dirBits[idx] = 0;
+    this.seq[idx] = this.nextSeq++;
+    const cls = timeoutClassOf(k.proto, TcpState.NEW);
+    this.timeoutClass[idx] = cls;
+    this.idle.pushTail(cls, idx);
+    this.period.pushTail(0, idx);
+    this.stats.active++;
+    this.stats.created++;
+    return idx;
+  }
+
+  /**
+   * Counts packet p (direction dir) to flow idx; `tcp` = update the TCP state from p.tcpFlags.
+   * (Times are read from p, not passed: a double argument to a non-inlined call gets boxed.)
+   */
+  private count(idx: number, dir: number, p: PacketView, tcp: boolean): void {
+    const ts = p.tsUs;
+    let bits = this.dirBits[idx];
+    if (bits & PERIOD_EMPTY) {
+      this.firstUs[idx] = ts;
+      bits &= ~PERIOD_EMPTY;
+    }
+    if (ts > this.lastUs[idx]) this.lastUs[idx] = ts;
+    const flags = tcp ? p.tcpFlags & 0xff : 0;
+    if (dir === 0) {
+      this.pkts0[idx]++;
+      this.bytes0[idx] += p.ipLen;
+      this.tcpFlags0[idx] |= flags;
+      bits |= DirBit.SEEN_A | (flags & TcpFlag.FIN ? DirBit.FIN_A : 0);
+    } else {
+      this.pkts1[idx]++;
+      this.bytes1[idx] += p.ipLen;
+      this.tcpFlags1[idx] |= flags;
+      bits |= DirBit.SEEN_B | (flags & TcpFlag.FIN ? DirBit.FIN_B : 0);
+    }
+    const cls = this.timeoutClass[idx];
+    if (tcp) {
+      const old = this.tcpState[idx];
+      const st = nextTcpState(old, flags, bits);
+      if (st !== old) {
+        // port reuse: a new handshake starts from this packet's direction
+        if (st === TcpState.SYN && (old === TcpState.CLOSED || old === TcpState.RESET)) {
+          bits = dir === 0 ? DirBit.SEEN_A : DirBit.SEEN_B; // (PERIOD_EMPTY was cleared above)
+        }
+        this.tcpState[idx] = st;
+        const nc = timeoutClassOf(IpProto.TCP, st);
+        if (nc !== cls) {
+          this.dirBits[idx] = bits;
+          this.idle.remove(cls, idx);
+          this.idle.pushTail(nc, idx);
+          this.timeoutClass[idx] = nc;
+          return;
+        }
+      }
+    }
+    this.dirBits[idx] = bits;
+    this.idle.moveToTail(cls, idx);
+  }
+
+  /** Frees the least recently used flow (oldest head over the idle lists) through onEvict. */
+  private evictOne(p: PacketView): void {
+    const ts = p.tsUs;
+    let best = -1;
+    let bestCls = 0;
+    for (let c = 0; c < TIMEOUT_CLASS_COUNT; c++) {
+      const h = this.idle.head[c];
+      if (h >= 0 && (best < 0 || this.lastUs[h] < this.lastUs[best])) {
+        best = h;
+        bestCls = c;
+      }
+    }
+    if (best < 0) return;
+    const timedOut = this.lastUs[best] + this.idleUs[bestCls] <= ts;
+    if (timedOut) this.stats.expired++;
+    else this.stats.evicted++;
+    if (this.onEvict !== null) this.onEvict(best, timedOut ? 'idle' : 'evicted');
+    this.free(best);
+  }
+
+  private free(idx: number): void {
+    this.removeSlot(this.slotOf[idx]);
+    this.idle.remove(this.timeoutClass[idx], idx);
+    this.period.remove(0, idx);
+    this.timeoutClass[idx] = FREE;
+    this.seq[idx] = -1;
+    this.freeStack[this.freeTop++] = idx;
+    this.stats.active--;
+  }
+
+  /** Backward-shift deletion: later entries of the probe run move into the hole when allowed. */
+  private removeSlot(hole: number): void {
+    const slots = this.slots;
+    const mask = this.slotMask;
+    let j = hole;
+    for (let n = 0; n < mask; n++) {
+      j = (j + 1) & mask;
+      const f = slots[2 * j];
+      if (f < 0) break;
+      const h = slots[2 * j + 1];
+      // the entry at j may move back to the hole if the hole is not before its home slot
+      if (((j - (h & mask)) & mask) >= ((j - hole) & mask)) {
+        slots[2 * hole] = f;
+        slots[2 * hole + 1] = h;
+        this.slotOf[f] = hole;
+        hole = j;
+      }
+    }
+    slots[2 * hole] = -1;
+  }
+
+  private writeAddr(o: number, idx: number, out: Uint8Array): number {
+    const n = this.ipVersion[idx] === 6 ? 4 : 1;
+    for (let w = 0; w < n; w++) {
+      const v = this.keyWords[o + w];
+      out[4 * w] = v >>> 24;
+      out[4 * w + 1] = (v >>> 16) & 0xff;
+      out[4 * w + 2] = (v >>> 8) & 0xff;
+      out[4 * w + 3] = v & 0xff;
+    }
+    return n * 4;
+  }
+}
+
+/** Typed-array bytes per flow of capacity (hash slots, lists and fragment table included). */
+export function bytesPerFlow(table: FlowTable): number {
+  return table.memoryBytes() / table.capacity;
+}

@@ -1,0 +1,195 @@
+// THE stage order of the data path, in one function (`processFrame`).
+//
+//   decode ─► flow (+ device, once per flow) ─► classify (port-based until DPI lands) ─► inspection
+//
+// Device attribution and classification run once, when a flow is created, and are cached on the flow
+// (FlowAttributes): the per-packet path only decodes and updates flow counters. Later stages (detect,
+// anomaly, policy, actions) slot in after classification; see ../../../shared/DESIGN.md §2.
+
+import { PacketView } from '../core/packet-view.js';
+import type { FrameBatch } from '../core/frame-batch.js';
+import { TunnelKind } from '../core/layers.js';
+import { formatIP } from '../core/ip.js';
+import { decodeFrame } from '../packet/decode.js';
+import { FlowTable, type ExpireReason } from '../flow/flow-table.js';
+import type { FlowTimeouts } from '../flow/timeouts.js';
+import type { DeviceDirectory } from '../control/devices/device-directory.js';
+import { portApp, appName } from '../classify/port-apps.js';
+import { FlowAttributes, APP_METHOD_NAMES, AppMethod } from './flow-attributes.js';
+import { InspectionAggregator, type FlowDescriber } from '../export/inspection/aggregator.js';
+import type { InspectionReportOut, ReportDevice } from '../export/inspection/report-builder.js';
+import { l4Name, type FlowRecord } from '../export/flows/flow-record.js';
+
+/** How often (in packet time) idle flows are expired. */
+const EXPIRE_STEP_US = 1_000_000;
+
+export interface PipelineOptions {
+  operatorId: string;
+  gatewayId: string;
+  intervalUs: number;
+  flowCapacity: number;
+  timeouts?: Partial<FlowTimeouts>;
+  devices: DeviceDirectory;
+  topDestinations?: number;
+  onReport?: (r: InspectionReportOut) => void;
+  onFlowEnd?: (r: FlowRecord) => void;
+}
+
+export interface PipelineStats {
+  frames: number;
+  ipPackets: number;
+  ipBytes: number;
+  nonIpFrames: number;
+  unattributedPackets: number;
+  unattributedBytes: number;
+  decoderEvents: number;
+}
+
+export class Pipeline {
+  readonly view = new PacketView();
+  readonly flows: FlowTable;
+  readonly attrs: FlowAttributes;
+  readonly inspection: InspectionAggregator;
+  readonly stats: PipelineStats = {
+    frames: 0,
+    ipPackets: 0,
+    ipBytes: 0,
+    nonIpFrames: 0,
+    unattributedPackets: 0,
+    unattributedBytes: 0,
+    decoderEvents: 0,
+  };
+  private lastExpireUs = -Infinity;
+  private readonly side = { side: 0 as 0 | 1 };
+  private readonly addrScratch = new Uint8Array(16);
+  private readonly devices: DeviceDirectory;
+
+  constructor(private readonly opts: PipelineOptions) {
+    this.devices = opts.devices;
+    this.flows = new FlowTable({ capacity: opts.flowCapacity, timeouts: opts.timeouts });
+    this.attrs = new FlowAttributes(this.flows.capacity);
+    this.inspection = new InspectionAggregator(
+      this.flows,
+      this.describer,
+      { operatorId: opts.operatorId, gatewayId: opts.gatewayId, intervalUs: opts.intervalUs, topDestinations: opts.topDestinations },
+      (r) => opts.onReport?.(r),
+    );
+  }
+
+  processBatch(b: FrameBatch): void {
+    const n = b.count;
+    for (let i = 0; i < n; i++) {
+      this.processFrame(b.buf, b.off[i], b.capLen[i], b.wireLen[i], b.tsUs[i], b.linkType[i], b.ifIndex[i]);
+    }
+  }
+
+  processFrame(buf: Uint8Array, off: number, capLen: number, wireLen: number, tsUs: number, linkType: number, ifIndex: number): void {
+    const p = this.view;
+    this.stats.frames++;
+    this.inspection.advance(tsUs);
+    if (tsUs - this.lastExpireUs >= EXPIRE_STEP_US) {
+      this.flows.expire(tsUs, this.onExpire);
+      this.lastExpireUs = tsUs;
+    }
+
+    decodeFrame(p, buf, off, capLen, wireLen, tsUs, linkType, ifIndex);
+    if (p.eventCount > 0) this.stats.decoderEvents += p.eventCount;
+
+    const idx = this.flows.track(p);
+    if (idx < 0) {
+      this.stats.nonIpFrames++;
+      return;
+    }
+    if (p.flowIsNew) this.flowCreated(idx, p);
+    this.stats.ipPackets++;
+    this.stats.ipBytes += p.ipLen;
+    if (this.attrs.device[idx] < 0) {
+      this.stats.unattributedPackets++;
+      this.stats.unattributedBytes += p.ipLen;
+    }
+  }
+
+  /** End of input: end every flow and close the last interval. */
+  finish(): void {
+    this.flows.flush(this.onExpire);
+    this.inspection.finish();
+  }
+
+  /** Device and application of a new flow, decided once from its first packet. */
+  private flowCreated(idx: number, p: PacketView): void {
+    const a = this.attrs;
+    let teid = -1;
+    const d = p.tunnelDepth;
+    if (d > 0 && p.tunnelKind[d - 1] === TunnelKind.GTPU) teid = p.tunnelId[d - 1];
+    const dev = this.devices.attribute(p.buf, p.srcAddrOff, p.dstAddrOff, p.ipVersion as 4 | 6, teid, this.side);
+    a.device[idx] = dev;
+    a.deviceSide[idx] = this.side.side;
+    a.app[idx] = portApp(p.ipProto, p.srcPort, p.dstPort);
+    a.appMethod[idx] = AppMethod.PORT;
+    this.inspection.flowCreated(idx);
+  }
+
+  private readonly onExpire = (idx: number, reason: ExpireReason): void => {
+    this.inspection.flowEnded(idx, reason === 'active');
+    if (this.opts.onFlowEnd) this.opts.onFlowEnd(this.flowRecord(idx, reason));
+    if (reason !== 'active') this.attrs.device[idx] = -1;
+  };
+
+  private addr(idx: number, side: 0 | 1): string {
+    const f = this.flows;
+    if (side === 0) f.addrA(idx, this.addrScratch);
+    else f.addrB(idx, this.addrScratch);
+    return formatIP(this.addrScratch, 0, f.ipVersion[idx]);
+  }
+
+  flowRecord(idx: number, reason: ExpireReason): FlowRecord {
+    const f = this.flows;
+    const a = this.attrs;
+    const r: FlowRecord = {
+      proto: l4Name(f.proto[idx]),
+      ipVersion: f.ipVersion[idx],
+      aAddr: this.addr(idx, 0),
+      aPort: f.portA[idx],
+      bAddr: this.addr(idx, 1),
+      bPort: f.portB[idx],
+      pktsAB: f.pkts0[idx],
+      pktsBA: f.pkts1[idx],
+      bytesAB: f.bytes0[idx],
+      bytesBA: f.bytes1[idx],
+      firstUs: f.firstUs[idx],
+      lastUs: f.lastUs[idx],
+      app: appName(a.app[idx]),
+      appMethod: APP_METHOD_NAMES[a.appMethod[idx]],
+      endReason: reason,
+    };
+    const dev = a.device[idx];
+    if (dev >= 0) {
+      const info = this.devices.device(dev);
+      r.device = { ip: info.ip, side: a.deviceSide[idx] === 0 ? 'a' : 'b' };
+      if (info.imsi) r.device.imsi = info.imsi;
+    }
+    return r;
+  }
+
+  private readonly describer: FlowDescriber = {
+    device: (idx) => this.attrs.device[idx],
+    deviceSide: (idx) => this.attrs.deviceSide[idx],
+    remote: (idx) => {
+      const remoteSide = this.attrs.deviceSide[idx] === 0 ? 1 : 0;
+      return {
+        address: this.addr(idx, remoteSide),
+        port: remoteSide === 0 ? this.flows.portA[idx] : this.flows.portB[idx],
+        protocol: l4Name(this.flows.proto[idx]),
+      };
+    },
+    app: (idx) => ({ app: appName(this.attrs.app[idx]), method: APP_METHOD_NAMES[this.attrs.appMethod[idx]] }),
+    deviceInfo: (dev): ReportDevice => {
+      const info = this.devices.device(dev);
+      const out: ReportDevice = { ip: info.ip, registered: info.registered };
+      if (info.imsi) out.imsi = info.imsi;
+      if (info.name) out.name = info.name;
+      if (info.group) out.group = info.group;
+      return out;
+    },
+  };
+}

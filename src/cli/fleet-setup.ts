@@ -2,10 +2,13 @@
 import { loadConfig, type FleetConfig } from '../control/config/load-config.js';
 import { DeviceDirectory } from '../control/devices/device-directory.js';
 import { FleetgateError } from '../core/errors.js';
+import { AppCatalog } from '../classify/catalog/index.js';
 
 export interface FleetSetup {
   config?: FleetConfig;
   devices: DeviceDirectory;
+  /** Built-in catalog plus the config's custom application definitions (which win). */
+  catalog: AppCatalog;
   operatorId: string;
   gatewayId: string;
   intervalSec: number;
@@ -21,6 +24,7 @@ export function fleetSetup(opts: { config?: string; deviceSubnets?: string[]; in
     return {
       config,
       devices: DeviceDirectory.fromConfig(config),
+      catalog: AppCatalog.builtin().withCustom(config.applications),
       operatorId: config.operator.id,
       gatewayId: config.gateway.id,
       intervalSec: opts.intervalSec ?? config.gateway.inspection.intervalSeconds,
@@ -28,7 +32,7 @@ export function fleetSetup(opts: { config?: string; deviceSubnets?: string[]; in
     };
   }
   const devices = opts.deviceSubnets?.length ? DeviceDirectory.fromSubnets(opts.deviceSubnets) : DeviceDirectory.empty();
-  return { devices, operatorId: 'local', gatewayId: 'local', intervalSec: opts.intervalSec ?? 60, flowCapacity: 1_000_000 };
+  return { devices, catalog: AppCatalog.builtin(), operatorId: 'local', gatewayId: 'local', intervalSec: opts.intervalSec ?? 60, flowCapacity: 1_000_000 };
 }
 
 /** Validates the reporting interval (10 s to 1 h) given on the command line. */

@@ -1,7 +1,6 @@
 // One-line live summary for the demo: devices online, packets/s, top applications.
 import type { Pipeline } from '../pipeline/worker.js';
 import type { DeviceDirectory } from '../control/devices/device-directory.js';
-import { appName } from '../classify/port-apps.js';
 
 export function liveSummary(pipeline: Pipeline, devices: DeviceDirectory) {
   let lastFrames = 0;
@@ -19,7 +18,7 @@ export function liveSummary(pipeline: Pipeline, devices: DeviceDirectory) {
       const a = pipeline.attrs;
       f.forEachActive((idx) => {
         if (a.device[idx] >= 0) online.add(a.device[idx]);
-        const name = appName(a.app[idx]);
+        const name = pipeline.classify.labels.name(a.app[idx]);
         appBytes.set(name, (appBytes.get(name) ?? 0) + f.bytes0[idx] + f.bytes1[idx]);
       });
       const top = [...appBytes.entries()]

@@ -30,7 +30,12 @@ export class JsonlWriter {
 
   close(): void {
     this.flush();
-    fsyncSync(this.fd);
+    try {
+      fsyncSync(this.fd);
+    } catch (e) {
+      // pipes and character devices (/dev/null, a terminal) cannot be synced; nothing is lost there
+      if ((e as NodeJS.ErrnoException).code !== 'EINVAL' && (e as NodeJS.ErrnoException).code !== 'ENOTSUP') throw e;
+    }
     closeSync(this.fd);
   }
 }

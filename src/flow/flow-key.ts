@@ -1,13 +1,13 @@
 // The flow key of a decoded packet, loaded into a reused scratch (no allocation per packet).
 //
 // Key = IP version, L4 protocol, both addresses, both ports, first VLAN id, innermost tunnel
-// (kind + id: VNI, TEID or GRE key). Addresses are 4 big-endian u32 words; an IPv4 address sits in
+// (kind + id: VNI or GRE key; GTP-U's TEID is left out, see below). Addresses are 4 big-endian u32 words; an IPv4 address sits in
 // word 0 with words 1..3 zero, and the version field keeps it apart from the IPv6 address ::a.b.c.d.
 // Words are kept as signed int32 (same bits): V8 handles int32 unboxed, while uint32 values >= 2^31
 // can become heap numbers (an allocation) when they cross a function boundary.
 // Ports are 0 for protocols without ports (ICMP included) and for non-first fragments.
 import type { PacketView } from '../core/packet-view.js';
-import { IpProto } from '../core/layers.js';
+import { IpProto, TunnelKind } from '../core/layers.js';
 
 export class FlowKey {
   /** Sender address words. */
@@ -75,8 +75,10 @@ export function loadFlowKey(p: PacketView, k: FlowKey, withPorts: boolean): void
   k.vlan = p.vlanCount > 0 ? p.vlanIds[0] & 0xfff : 0;
   const t = p.tunnelDepth;
   if (t > 0 && t <= p.tunnelId.length) {
-    k.tunnelId = p.tunnelId[t - 1] | 0;
     k.tunnelKind = p.tunnelKind[t - 1];
+    // GTP-U TEIDs differ per direction (each end allocates its own), so they cannot be part of a
+    // bidirectional key; the device stage still maps the first packet's TEID to its device.
+    k.tunnelId = k.tunnelKind === TunnelKind.GTPU ? 0 : p.tunnelId[t - 1] | 0;
   } else {
     k.tunnelId = 0;
     k.tunnelKind = 0;

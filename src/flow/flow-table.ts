@@ -2,9 +2,7 @@
 //
 // - A flow has a stable index in [0, capacity) for its whole life; other stages keep their own
 //   per-flow columns indexed by it (allocate them with `capacity`).
-// - Hash slots: linear probing, power-of-two slot count >= 1.5 x capacity (load <= 2/3), each slot
-//   keeps the flow index and the flow's hash. Deletion is backward-shift (no tombstones), so probe
-//   lengths do not grow with churn.
+// - Hash index (SlotIndex): linear probing at load <= 2/3, backward-shift deletion (no tombstones).
 // - Side A = the sender of the flow's first packet; direction 0 = A→B, 1 = B→A.
 // - Bytes are IP-layer bytes as the IP header claims them (p.ipLen: IPv4 total length, IPv6
 //   payload length + 40), per direction; link-layer and tunnel headers are not counted.
@@ -24,6 +22,7 @@ import { formatIP } from '../core/ip.js';
 import { FlowKey, loadFlowKey } from './flow-key.js';
 import { hashFlowKey, hashFragmentKey } from './flow-hash.js';
 import { IntrusiveLists } from './intrusive-lists.js';
+import { SlotIndex } from './slot-index.js';
 import { FragmentTable } from './fragment-table.js';
 import { DirBit, TcpFlag, TcpState, nextTcpState, timeoutClassOf } from './tcp-state.js';
 import { TIMEOUT_CLASS_COUNT, idleTimeoutsUs, resolveTimeouts } from './timeouts.js';
@@ -132,10 +131,7 @@ export class FlowTable {
   /** TimeoutClass of a live flow; 255 = free index. */
   readonly timeoutClass: Uint8Array;
 
-  /** Hash slots, two words each (same cache line): [2s] flow index (-1 = empty), [2s + 1] its hash | 0. */
-  private readonly slots: Int32Array;
-  private readonly slotMask: number;
-  private readonly slotOf: Int32Array;
+  private readonly index: SlotIndex;
   private readonly idle: IntrusiveLists;
   private readonly period: IntrusiveLists;
   private readonly freeStack: Int32Array;
@@ -180,11 +176,7 @@ export class FlowTable {
     this.seq = new Float64Array(cap);
     this.timeoutClass = new Uint8Array(cap);
 
-    let nSlots = 8;
-    while (nSlots < cap * 1.5) nSlots *= 2;
-    this.slots = new Int32Array(nSlots * 2);
-    this.slotMask = nSlots - 1;
-    this.slotOf = new Int32Array(cap);
+    this.index = new SlotIndex(cap);
     this.idle = new IntrusiveLists(cap, TIMEOUT_CLASS_COUNT);
     this.period = new IntrusiveLists(cap, 1);
     this.freeStack = new Int32Array(cap);
@@ -233,8 +225,8 @@ export class FlowTable {
     }
 
     const h = hashFlowKey(k);
-    const slots = this.slots;
-    const mask = this.slotMask;
+    const slots = this.index.slots;
+    const mask = this.index.mask;
     let s = h & mask;
     let idx = -1;
     let dir = 0;
@@ -255,7 +247,7 @@ export class FlowTable {
     if (idx < 0) {
       if (this.freeTop === 0) {
         this.evictOne(p);
-        s = this.emptySlot(h);
+        s = this.index.emptySlot(h);
       }
       idx = this.create(k, h, s, p);
       isNew = true;
@@ -392,7 +384,7 @@ export class FlowTable {
   /** Total bytes of every typed array the table owns (columns, hash slots, lists, fragment table). */
   memoryBytes(): number {
     let n = 0;
-    for (const v of [...Object.values(this), ...Object.values(this.idle), ...Object.values(this.period), ...Object.values(this.frags)]) {
+    for (const v of [...Object.values(this), ...Object.values(this.idle), ...Object.values(this.period), ...Object.values(this.frags), ...Object.values(this.index)]) {
       if (ArrayBuffer.isView(v)) n += v.byteLength;
     }
     return n;
@@ -400,32 +392,13 @@ export class FlowTable {
 
   /** Mean probe distance (slots from home) over live flows: a health check for tests and debugging. */
   meanProbeDistance(): number {
-    let sum = 0;
-    let n = 0;
-    for (let s = 0; s <= this.slotMask; s++) {
-      if (this.slots[2 * s] < 0) continue;
-      sum += (s - (this.slots[2 * s + 1] & this.slotMask)) & this.slotMask;
-      n++;
-    }
-    return n === 0 ? 0 : sum / n;
+    return this.index.meanProbeDistance();
   }
 
   /** Checks internal consistency (slots ↔ flows ↔ lists); returns a problem description or null. For tests. */
   checkInvariants(): string | null {
-    let occupied = 0;
-    for (let s = 0; s <= this.slotMask; s++) {
-      const f = this.slots[2 * s];
-      if (f < 0) continue;
-      occupied++;
-      if (this.timeoutClass[f] === FREE) return `slot ${s} holds free flow ${f}`;
-      if (this.slotOf[f] !== s) return `flow ${f} slotOf ${this.slotOf[f]} != ${s}`;
-      if (this.slots[2 * s + 1] !== this.hash[f]) return `slot ${s} hash differs from flow ${f}`;
-      // every slot between home and s must be occupied (linear probing invariant)
-      for (let q = this.slots[2 * s + 1] & this.slotMask; q !== s; q = (q + 1) & this.slotMask) {
-        if (this.slots[2 * q] < 0) return `gap at ${q} before flow ${f} in slot ${s}`;
-      }
-    }
-    if (occupied !== this.stats.active) return `occupied ${occupied} != active ${this.stats.active}`;
+    const problem = this.index.check(this.hash, (i) => this.isLive(i), this.stats.active);
+    if (problem) return problem;
     let inLists = 0;
     for (let c = 0; c < TIMEOUT_CLASS_COUNT; c++) {
       for (let i = this.idle.head[c]; i >= 0; i = this.idle.next(i)) {
@@ -441,7 +414,7 @@ export class FlowTable {
   // ---- internals ----
 
   private reset(): void {
-    this.slots.fill(-1);
+    this.index.clear();
     this.timeoutClass.fill(FREE);
     this.seq.fill(-1);
     this.idle.clear();
@@ -501,19 +474,10 @@ export class FlowTable {
     );
   }
 
-  private emptySlot(h: number): number {
-    const mask = this.slotMask;
-    let s = h & mask;
-    for (let n = 0; n <= mask && this.slots[2 * s] >= 0; n++) s = (s + 1) & mask;
-    return s;
-  }
-
   private create(k: FlowKey, h: number, s: number, p: PacketView): number {
     const ts = p.tsUs;
     const idx = this.freeStack[--this.freeTop];
-    this.slots[2 * s] = idx;
-    this.slots[2 * s + 1] = h;
-    this.slotOf[idx] = s;
+    this.index.put(s, idx, h);
     this.ipVersion[idx] = k.version;
     this.proto[idx] = k.proto;
     const w = this.keyWords;
@@ -625,34 +589,13 @@ export class FlowTable {
   }
 
   private free(idx: number): void {
-    this.removeSlot(this.slotOf[idx]);
+    this.index.remove(idx);
     this.idle.remove(this.timeoutClass[idx], idx);
     this.period.remove(0, idx);
     this.timeoutClass[idx] = FREE;
     this.seq[idx] = -1;
     this.freeStack[this.freeTop++] = idx;
     this.stats.active--;
-  }
-
-  /** Backward-shift deletion: later entries of the probe run move into the hole when allowed. */
-  private removeSlot(hole: number): void {
-    const slots = this.slots;
-    const mask = this.slotMask;
-    let j = hole;
-    for (let n = 0; n < mask; n++) {
-      j = (j + 1) & mask;
-      const f = slots[2 * j];
-      if (f < 0) break;
-      const h = slots[2 * j + 1];
-      // the entry at j may move back to the hole if the hole is not before its home slot
-      if (((j - (h & mask)) & mask) >= ((j - hole) & mask)) {
-        slots[2 * hole] = f;
-        slots[2 * hole + 1] = h;
-        this.slotOf[f] = hole;
-        hole = j;
-      }
-    }
-    slots[2 * hole] = -1;
   }
 
   private writeAddr(o: number, idx: number, out: Uint8Array): number {

@@ -84,6 +84,7 @@ class FileCaptureReader implements CaptureReader {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.src.settle();
     await this.fh.close();
   }
 

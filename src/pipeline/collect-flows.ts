@@ -4,9 +4,11 @@ import { Pipeline } from './worker.js';
 import { replayFile } from './replay.js';
 import { formatFlowLine, type FlowRecord } from '../export/flows/flow-record.js';
 import { DeviceDirectory } from '../control/devices/device-directory.js';
+import type { AppCatalog } from '../classify/catalog/index.js';
 
 export interface CollectOptions {
   devices?: DeviceDirectory;
+  catalog?: AppCatalog;
   flowCapacity?: number;
 }
 
@@ -18,6 +20,7 @@ export async function collectFlows(path: string, opts: CollectOptions = {}): Pro
     intervalUs: 60_000_000,
     flowCapacity: opts.flowCapacity ?? 1 << 16,
     devices: opts.devices ?? DeviceDirectory.empty(),
+    catalog: opts.catalog,
     onFlowEnd: (r) => flows.push(r),
   });
   const res = await replayFile(path, pipeline);

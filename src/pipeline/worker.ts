@@ -1,10 +1,11 @@
 // THE stage order of the data path, in one function (`processFrame`).
 //
-//   decode ─► flow (+ device, once per flow) ─► classify (port-based until DPI lands) ─► inspection
+//   decode ─► flow (+ device, once per flow) ─► classify (DPI on a flow's first packets) ─► inspection
 //
-// Device attribution and classification run once, when a flow is created, and are cached on the flow
-// (FlowAttributes): the per-packet path only decodes and updates flow counters. Later stages (detect,
-// anomaly, policy, actions) slot in after classification; see ../../../shared/DESIGN.md §2.
+// Device attribution runs once, when a flow is created; classification runs on a flow's first payload
+// packets only; both are cached on the flow (FlowAttributes), so most packets only decode and update
+// flow counters. Later stages (detect, anomaly, policy, actions) slot in after classification; see
+// DESIGN.md §2.
 
 import { PacketView } from '../core/packet-view.js';
 import type { FrameBatch } from '../core/frame-batch.js';
@@ -14,8 +15,10 @@ import { decodeFrame } from '../packet/decode.js';
 import { FlowTable, type ExpireReason } from '../flow/flow-table.js';
 import type { FlowTimeouts } from '../flow/timeouts.js';
 import type { DeviceDirectory } from '../control/devices/device-directory.js';
-import { portApp, appName } from '../classify/port-apps.js';
-import { FlowAttributes, APP_METHOD_NAMES, AppMethod } from './flow-attributes.js';
+import { AppCatalog } from '../classify/catalog/index.js';
+import type { AppMeta } from '../classify/dissector.js';
+import { FlowAttributes, APP_METHOD_NAMES } from './flow-attributes.js';
+import { ClassifyStage } from './classify-stage.js';
 import { InspectionAggregator, type FlowDescriber } from '../export/inspection/aggregator.js';
 import type { InspectionReportOut, ReportDevice } from '../export/inspection/report-builder.js';
 import { l4Name, type FlowRecord } from '../export/flows/flow-record.js';
@@ -33,6 +36,12 @@ export interface PipelineOptions {
   topDestinations?: number;
   onReport?: (r: InspectionReportOut) => void;
   onFlowEnd?: (r: FlowRecord) => void;
+  /** Finished flows with their DPI protocol and metadata (for metadata records). */
+  onFlowMeta?: (r: FlowRecord, info: { flowId: number; proto: string | null; meta: AppMeta }) => void;
+  /** Application catalog (built-in plus the operator's custom definitions); default: built-in. */
+  catalog?: AppCatalog;
+  /** DPI on (default) or off (port-based names only). */
+  dpi?: boolean;
 }
 
 export interface PipelineStats {
@@ -50,6 +59,7 @@ export class Pipeline {
   readonly flows: FlowTable;
   readonly attrs: FlowAttributes;
   readonly inspection: InspectionAggregator;
+  readonly classify: ClassifyStage;
   readonly stats: PipelineStats = {
     frames: 0,
     ipPackets: 0,
@@ -66,8 +76,14 @@ export class Pipeline {
 
   constructor(private readonly opts: PipelineOptions) {
     this.devices = opts.devices;
-    this.flows = new FlowTable({ capacity: opts.flowCapacity, timeouts: opts.timeouts });
+    // Evicted flows (table full) go through the same path as expired ones, so no counts are lost.
+    this.flows = new FlowTable({ capacity: opts.flowCapacity, timeouts: opts.timeouts, onEvict: this.onExpire });
     this.attrs = new FlowAttributes(this.flows.capacity);
+    this.classify = new ClassifyStage(this.flows, this.attrs, {
+      catalog: opts.catalog ?? AppCatalog.builtin(),
+      keepMeta: opts.onFlowMeta !== undefined,
+      dpi: opts.dpi,
+    });
     this.inspection = new InspectionAggregator(
       this.flows,
       this.describer,
@@ -101,6 +117,7 @@ export class Pipeline {
       return;
     }
     if (p.flowIsNew) this.flowCreated(idx, p);
+    this.classify.packet(idx, p);
     this.stats.ipPackets++;
     this.stats.ipBytes += p.ipLen;
     if (this.attrs.device[idx] < 0) {
@@ -124,15 +141,27 @@ export class Pipeline {
     const dev = this.devices.attribute(p.buf, p.srcAddrOff, p.dstAddrOff, p.ipVersion as 4 | 6, teid, this.side);
     a.device[idx] = dev;
     a.deviceSide[idx] = this.side.side;
-    a.app[idx] = portApp(p.ipProto, p.srcPort, p.dstPort);
-    a.appMethod[idx] = AppMethod.PORT;
+    this.classify.flowCreated(idx, p);
     this.inspection.flowCreated(idx);
   }
 
   private readonly onExpire = (idx: number, reason: ExpireReason): void => {
-    this.inspection.flowEnded(idx, reason === 'active');
-    if (this.opts.onFlowEnd) this.opts.onFlowEnd(this.flowRecord(idx, reason));
-    if (reason !== 'active') this.attrs.device[idx] = -1;
+    const restarting = reason === 'active';
+    if (!restarting) this.classify.flowEnded(idx, this.flows.lastUs[idx]);
+    this.inspection.flowEnded(idx, restarting);
+    const o = this.opts;
+    if (o.onFlowEnd || o.onFlowMeta) {
+      const rec = this.flowRecord(idx, reason);
+      o.onFlowEnd?.(rec);
+      if (o.onFlowMeta && !restarting) {
+        const info = this.classify.release(idx);
+        o.onFlowMeta(rec, { flowId: this.flows.seq[idx], proto: info.proto, meta: info.meta });
+      }
+    }
+    if (!restarting) {
+      this.classify.release(idx);
+      this.attrs.device[idx] = -1;
+    }
   };
 
   private addr(idx: number, side: 0 | 1): string {
@@ -158,7 +187,7 @@ export class Pipeline {
       bytesBA: f.bytes1[idx],
       firstUs: f.firstUs[idx],
       lastUs: f.lastUs[idx],
-      app: appName(a.app[idx]),
+      app: this.classify.labels.name(a.app[idx]),
       appMethod: APP_METHOD_NAMES[a.appMethod[idx]],
       endReason: reason,
     };
@@ -176,13 +205,16 @@ export class Pipeline {
     deviceSide: (idx) => this.attrs.deviceSide[idx],
     remote: (idx) => {
       const remoteSide = this.attrs.deviceSide[idx] === 0 ? 1 : 0;
-      return {
+      const r: { address: string; port: number; protocol: string; name?: string } = {
         address: this.addr(idx, remoteSide),
         port: remoteSide === 0 ? this.flows.portA[idx] : this.flows.portB[idx],
         protocol: l4Name(this.flows.proto[idx]),
       };
+      const host = this.classify.hostOf(idx);
+      if (host) r.name = host;
+      return r;
     },
-    app: (idx) => ({ app: appName(this.attrs.app[idx]), method: APP_METHOD_NAMES[this.attrs.appMethod[idx]] }),
+    app: (idx) => ({ app: this.classify.labels.name(this.attrs.app[idx]), method: APP_METHOD_NAMES[this.attrs.appMethod[idx]] }),
     deviceInfo: (dev): ReportDevice => {
       const info = this.devices.device(dev);
       const out: ReportDevice = { ip: info.ip, registered: info.registered };

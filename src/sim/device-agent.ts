@@ -15,10 +15,10 @@ const A = { MQTT: 0, API: 1, NTP: 2, FIRMWARE: 3, MEDIA: 4, BROWSE: 5 } as const
 const ACTIVITIES = 6;
 /** Mean interval per activity (µs) at rate 1; 0 = never. Order as in A. */
 const INTERVAL: Record<DeviceGroup, readonly number[]> = {
-  meters: [0, 30e6, 64e6, 300e6, 0, 0],
-  sensors: [0, 30e6, 64e6, 300e6, 0, 0],
-  cameras: [0, 30e6, 64e6, 240e6, 25e6, 0],
-  routers: [0, 20e6, 64e6, 180e6, 0, 2e6],
+  meters: [0, 20e6, 64e6, 300e6, 0, 0],
+  sensors: [0, 20e6, 64e6, 300e6, 0, 0],
+  cameras: [0, 20e6, 64e6, 240e6, 30e6, 0],
+  routers: [0, 20e6, 64e6, 180e6, 0, 1.5e6],
 };
 /** DNS TTLs the simulated zones hand out (s). */
 const FLEET_TTL = 30;
@@ -78,11 +78,11 @@ export class DeviceAgent implements Session {
         this.viaDns(ctx, FIRMWARE_HOST, FLEET_TTL, new HttpFirmwareSession(dev, rng), t);
         break;
       case A.MEDIA:
-        this.viaDns(ctx, MEDIA_HOST, FLEET_TTL, new TlsSession(dev, rng, MEDIA_HOST, ['http/1.1'], this.rounds(1, 30_000, 120_000, 150, 400)), t);
+        this.viaDns(ctx, MEDIA_HOST, FLEET_TTL, new TlsSession(dev, rng, MEDIA_HOST, ['http/1.1'], this.rounds(1, 20_000, 80_000, 150, 400)), t);
         break;
       case A.BROWSE: {
         const h = rng.pick(BROWSING_HOSTS);
-        this.viaDns(ctx, h, BROWSE_TTL, new TlsSession(dev, rng, h, ['h2', 'http/1.1'], this.rounds(rng.range(1, 4), 300, 1500, 2000, 60_000)), t);
+        this.viaDns(ctx, h, BROWSE_TTL, new TlsSession(dev, rng, h, ['h2', 'http/1.1'], this.rounds(rng.range(1, 2), 300, 1500, 1000, 16_000)), t);
         break;
       }
     }

@@ -54,15 +54,17 @@ export class LiveSimulator implements SimContext {
 
   private addScenarios(names: readonly ScenarioName[], devices: SimDevice[], rng: Rng, durUs: number): void {
     const used = new Set<number>();
+    // an endless live run places scenarios as if it lasted ten minutes
+    const span = Number.isFinite(durUs) ? durUs : 600e6;
     for (const name of SCENARIOS) {
       if (!names.includes(name)) continue;
       const d = this.pickActor(devices, ACTOR_GROUP[name], used, rng);
-      const at = (f: number) => this.startUs + Math.round(durUs * f);
+      const at = (f: number) => this.startUs + Math.round(span * f);
       const srng = rng.fork(used.size);
       let target: string | undefined;
       if (name === 'scanner') this.heap.push(new ScannerDriver(d, srng), at(0.1));
       else if (name === 'synflood') {
-        this.heap.push(new SynFloodDriver(d, srng, at(0.3) + Math.min(30e6, Math.round(durUs * 0.2))), at(0.3));
+        this.heap.push(new SynFloodDriver(d, srng, at(0.3) + Math.min(30e6, Math.round(span * 0.2))), at(0.3));
         target = `203.0.113.80:${FLOOD_TARGET.port}`;
       } else if (name === 'dns-blocklisted') this.heap.push(new DnsBlocklistedDriver(d, srng), at(0.2));
       else {
@@ -124,8 +126,8 @@ export class LiveSimulator implements SimContext {
     return wire.packets - before;
   }
 
-  // step() may push a new session with time == s.t that takes the top spot (tie broken by seq, so s stays
-  // first only if pushed earlier - it was); these fallbacks keep correctness if that ever changes.
+  // Sessions only schedule others at times >= their own, which get a larger tie-breaker, so the stepped
+  // session is still on top; these O(n) fallbacks only keep the order right if that rule is ever broken.
   private remove(s: Session): void {
     const rest: Session[] = [];
     for (let x = this.heap.pop(); x !== undefined; x = this.heap.pop()) if (x !== s) rest.push(x);

@@ -55,7 +55,7 @@ test('sim → flows → replay; a truncated capture still reports what came befo
     const lines = flows.stdout.trim().split('\n');
     assert.ok(lines.length > 10);
     assert.deepEqual([...lines].sort(), lines, 'flow lines are sorted');
-    assert.match(lines[0], /^(TCP|UDP|ICMP)\S* \S+ (<->|->) \S+ pkts \d+\/\d+ bytes \d+\/\d+ device \S+ app \S+\/port$/);
+    assert.match(lines[0], /^(TCP|UDP|ICMP)\S* \S+ (<->|->) \S+ pkts \d+\/\d+ bytes \d+\/\d+ device \S+ app \S+\/(dpi|dns-cache|catalog|port)$/);
     assert.equal(fg('flows', pcap, '--config', cfg).stdout, flows.stdout, 'deterministic');
 
     const out = join(dir, 'r.jsonl');

@@ -113,7 +113,16 @@ test('VLAN ids and tunnel ids keep equal inner tuples apart', () => {
   assert.equal(t.track(packet({ ...reversed(c2s), tunnel: [TunnelKind.VXLAN, 2] })), x2);
   assert.equal(t.keyText(v7), 'TCP 10.0.0.1:40000 <-> 1.2.3.4:443 vlan 7');
   assert.equal(t.keyText(x2), 'TCP 10.0.0.1:40000 <-> 1.2.3.4:443 vxlan:2');
-  assert.equal(t.keyText(g1), 'TCP 10.0.0.1:40000 <-> 1.2.3.4:443 gtpu:1');
+  assert.equal(t.keyText(g1), 'TCP 10.0.0.1:40000 <-> 1.2.3.4:443 gtpu:0');
+});
+
+test('GTP-U uplink and downlink carry different TEIDs but are one flow', () => {
+  const t = new FlowTable({ capacity: 16 });
+  const up = t.track(packet({ ...c2s, tunnel: [TunnelKind.GTPU, 0x1001] }));
+  const down = t.track(packet({ ...reversed(c2s), tunnel: [TunnelKind.GTPU, 0x2002] }));
+  assert.equal(down, up);
+  assert.equal(t.pkts0[up], 1);
+  assert.equal(t.pkts1[up], 1);
 });
 
 test('a flow from a host to itself counts in direction 0', () => {

@@ -60,7 +60,8 @@ function take(data: Uint8Array, dir: Dir, flow: FlowView, st: TlsState): void {
   if (d.seen === count && count !== 0) return;
   d.seen = count;
   if (d.stopped || data.length === 0) return;
-  if (!d.rec) d.rec = new Uint8Array(REC_CAP);
+  const room0 = REC_CAP - d.recLen;
+  d.rec = grow(d.rec, d.recLen, d.recLen + (data.length < room0 ? data.length : room0));
   const rec = d.rec;
   if (d.recLen === 0 && !d.looksTls) {
     // First bytes of this direction: must be a handshake record carrying a Client/ServerHello.
@@ -109,10 +110,23 @@ function stop(d: DirState, bad: boolean): void {
   d.hsLen = 0;
 }
 
+/**
+ * Buffers start small and double up to their cap: most flows need a few hundred bytes, and allocating
+ * the maximal record per flow up front cost more (allocation + GC) than all the parsing.
+ */
+function grow(buf: Uint8Array | null, used: number, need: number): Uint8Array {
+  if (buf && buf.length >= need) return buf;
+  let size = buf ? buf.length * 2 : 2048;
+  while (size < need) size *= 2;
+  const out = new Uint8Array(size);
+  if (buf && used > 0) out.set(buf.subarray(0, used));
+  return out;
+}
+
 function appendHandshake(d: DirState, b: Uint8Array, from: number, to: number): void {
-  if (!d.hs) d.hs = new Uint8Array(HS_CAP);
   const room = HS_CAP - d.hsLen;
   const n = to - from < room ? to - from : room;
+  d.hs = grow(d.hs, d.hsLen, d.hsLen + n);
   d.hs.set(b.subarray(from, from + n), d.hsLen);
   d.hsLen += n;
 }

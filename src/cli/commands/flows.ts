@@ -26,7 +26,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   if (positionals.length !== 1) throw new FleetgateError('FG_ERR_USAGE', `flows takes one capture file\n\n${HELP}`);
   const setup = fleetSetup({ config: values.config, deviceSubnets: values['device-subnet'] });
-  const { lines, error } = await collectFlows(positionals[0], { devices: setup.devices, flowCapacity: setup.flowCapacity });
+  const { lines, error } = await collectFlows(positionals[0], { devices: setup.devices, catalog: setup.catalog, flowCapacity: setup.flowCapacity });
   process.stdout.write(lines.join('\n') + (lines.length ? '\n' : ''));
   if (error) {
     console.error(`fleetgate: ${error} (flows before it are listed)`);

@@ -52,6 +52,7 @@ export async function run(argv: string[]): Promise<number> {
     intervalUs: setup.intervalSec * 1e6,
     flowCapacity: setup.flowCapacity,
     devices: setup.devices,
+    catalog: setup.catalog,
     onReport: (r) => (out ? out.write(r) : process.stdout.write(JSON.stringify(r) + '\n')),
     onFlowEnd: flowsOut ? (f) => flowsOut.write(f) : undefined,
   });

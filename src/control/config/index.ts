@@ -13,4 +13,5 @@ export type {
   DeviceConfig,
   FlowTableConfig,
   FlowTimeoutsConfig,
+  CustomAppDef,
 } from './types.js';

@@ -1,7 +1,7 @@
 // Fills defaults and canonical forms into a config that passed every check.
 import { parseAddress, parseCidr, formatBytes } from './cidr.js';
 import { CONFIG_DEFAULTS } from './types.js';
-import type { DeviceConfig, FleetConfig, FlowTimeoutsConfig, GroupConfig } from './types.js';
+import type { CustomAppDef, DeviceConfig, FleetConfig, FlowTimeoutsConfig, GroupConfig } from './types.js';
 
 type Obj = Record<string, unknown>;
 
@@ -49,7 +49,29 @@ export function normalizeConfig(doc: Obj): FleetConfig {
     groups,
     devices,
     flowTable: { capacity: (ft.capacity as number | undefined) ?? CONFIG_DEFAULTS.flowTableCapacity, timeouts },
+    applications: ((doc.applications ?? []) as Obj[]).map(normalizeApp),
   };
   if (gw.name !== undefined) cfg.gateway.name = gw.name as string;
   return cfg;
+}
+
+function normalizeApp(a: Obj): CustomAppDef {
+  const canon = (s: string) => {
+    const r = parseCidr(s.trim());
+    return r.ok ? r.cidr.text : s.trim();
+  };
+  const ports: CustomAppDef['ports'] = [];
+  for (const p of (a.ports ?? []) as (number | { proto: 'tcp' | 'udp'; port: number })[]) {
+    if (typeof p !== 'number') ports.push({ proto: p.proto, port: p.port });
+    else if (a.protocol === 'tcp' || a.protocol === 'udp') ports.push({ proto: a.protocol, port: p });
+    else ports.push({ proto: 'tcp', port: p }, { proto: 'udp', port: p });
+  }
+  return {
+    name: a.name as string,
+    category: (a.category as string | undefined) ?? CONFIG_DEFAULTS.customAppCategory,
+    hosts: ((a.hosts ?? []) as string[]).map((h) => h.trim()),
+    ips: ((a.ips ?? []) as string[]).map((s) => formatBytes(parseAddress(s.trim()) as Uint8Array)),
+    cidrs: ((a.cidrs ?? []) as string[]).map(canon),
+    ports,
+  };
 }

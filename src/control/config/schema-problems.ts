@@ -80,6 +80,11 @@ export function schemaProblems(errors: readonly ErrorObject[], sourceOf: (segs: 
         out.push({ segs, problem: n === 1 ? 'must list at least one entry' : `must list at least ${n} entries` });
         break;
       }
+      case 'enum': {
+        const allowed = (e.params as { allowedValues: unknown[] }).allowedValues.map(String);
+        out.push({ segs, problem: `must be one of: ${allowed.join(', ')} (got ${JSON.stringify(e.data)})` });
+        break;
+      }
       case 'maxItems':
         out.push({ segs, problem: `must list at most ${(e.params as { limit: number }).limit} entries` });
         break;

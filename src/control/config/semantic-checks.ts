@@ -1,9 +1,11 @@
 // Checks a JSON schema cannot express: addresses and subnets parse, devices sit inside a subnet,
-// identifiers are unique, groups exist. Written defensively: it runs on documents that may also have
+// identifiers are unique, groups exist, custom applications' host patterns/addresses/ports are valid
+// and not listed twice. Written defensively: it runs on documents that may also have
 // schema errors, so it skips values of the wrong type (the schema reports those).
 import { cidrContains, parseAddress, parseCidr, formatBytes } from './cidr.js';
 import type { Cidr } from './cidr.js';
 import type { RawProblem } from './schema-problems.js';
+import { appDefProblems } from '../../classify/catalog/app-defs.js';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -82,5 +84,8 @@ export function semanticProblems(doc: unknown): RawProblem[] {
       }
     });
   }
+
+  // custom applications (shapes are the schema's job; values and duplicates are checked here)
+  out.push(...appDefProblems(doc.applications, { builtin: false, shapes: false }));
   return out;
 }

@@ -59,6 +59,21 @@ export interface FlowTableConfig {
   timeouts: FlowTimeoutsConfig;
 }
 
+/**
+ * An operator-defined application (`applications:` in the config), normalized: category filled in
+ * ('custom' when absent), addresses and CIDRs in canonical text, every port as { proto, port } (a
+ * plain number without `protocol` becomes one tcp and one udp entry). Custom wins over built-in.
+ */
+export interface CustomAppDef {
+  name: string;
+  category: string;
+  /** Host patterns as written (trimmed); rules in docs/applications.md. */
+  hosts: string[];
+  ips: string[];
+  cidrs: string[];
+  ports: { proto: 'tcp' | 'udp'; port: number }[];
+}
+
 export interface FleetConfig {
   operator: OperatorConfig;
   gateway: GatewayConfig;
@@ -66,6 +81,8 @@ export interface FleetConfig {
   groups: GroupConfig[];
   devices: DeviceConfig[];
   flowTable: FlowTableConfig;
+  /** Custom application definitions, in file order; [] when absent. */
+  applications: CustomAppDef[];
 }
 
 export const CONFIG_DEFAULTS = {
@@ -74,4 +91,5 @@ export const CONFIG_DEFAULTS = {
   topDestinations: 10,
   maxUnregisteredDevices: 100_000,
   flowTableCapacity: 1_000_000,
+  customAppCategory: 'custom',
 } as const;

@@ -1,0 +1,110 @@
+// Batched UDP over IPv4: udpOpen, udpRecvBatch (recvmmsg), udpSendBatch (sendmmsg).
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <string>
+
+#include "mmsg.h"
+
+namespace fg {
+
+namespace {
+
+void SetIntOpt(Napi::Env env, int fd, int level, int opt, int forceOpt, int value, const char* name) {
+  // As root, the *FORCE variants lift the net.core.[rw]mem_max cap; fall back to the plain option.
+  if (forceOpt >= 0 && setsockopt(fd, level, forceOpt, &value, sizeof(value)) == 0) return;
+  if (setsockopt(fd, level, opt, &value, sizeof(value)) < 0) {
+    int err = errno;
+    close(fd);
+    ThrowErrno(env, "udpOpen", name, err);
+  }
+}
+
+int OptInt(Napi::Env env, const Napi::Object& o, const char* key, int64_t lo, int64_t hi) {
+  Napi::Value v = o.Get(key);
+  if (v.IsUndefined()) return -1;
+  if (!v.IsNumber()) ThrowType(env, "udpOpen", (std::string("opts.") + key + " must be a number").c_str());
+  double d = v.As<Napi::Number>().DoubleValue();
+  if (!(d >= static_cast<double>(lo) && d <= static_cast<double>(hi))) {
+    ThrowRange(env, "udpOpen", (std::string("opts.") + key + " is out of range").c_str());
+  }
+  return static_cast<int>(d);
+}
+
+// udpOpen(bindAddr, port, opts?) -> fd (non-blocking, close-on-exec).
+Napi::Value UdpOpen(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsString()) ThrowType(env, "udpOpen", "bindAddr must be a string");
+  std::string addr = info[0].As<Napi::String>().Utf8Value();
+  int port = static_cast<int>(ArgInt(info, 1, "udpOpen", "port", 0, 65535));
+  sockaddr_in sa{};
+  sa.sin_family = AF_INET;
+  sa.sin_port = htons(static_cast<uint16_t>(port));
+  if (inet_pton(AF_INET, addr.c_str(), &sa.sin_addr) != 1) {
+    ThrowType(env, "udpOpen", "bindAddr must be a dotted IPv4 address");
+  }
+  bool reusePort = false;
+  int rcvbuf = -1;
+  int sndbuf = -1;
+  if (info[2].IsObject()) {
+    Napi::Object o = info[2].As<Napi::Object>();
+    reusePort = o.Get("reusePort").ToBoolean().Value();
+    rcvbuf = OptInt(env, o, "rcvbuf", 1, 1 << 30);
+    sndbuf = OptInt(env, o, "sndbuf", 1, 1 << 30);
+  } else if (!info[2].IsUndefined()) {
+    ThrowType(env, "udpOpen", "opts must be an object");
+  }
+  int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) ThrowErrno(env, "udpOpen", "socket", errno);
+  if (reusePort) SetIntOpt(env, fd, SOL_SOCKET, SO_REUSEPORT, -1, 1, "setsockopt(SO_REUSEPORT)");
+  if (rcvbuf > 0) SetIntOpt(env, fd, SOL_SOCKET, SO_RCVBUF, SO_RCVBUFFORCE, rcvbuf, "setsockopt(SO_RCVBUF)");
+  if (sndbuf > 0) SetIntOpt(env, fd, SOL_SOCKET, SO_SNDBUF, SO_SNDBUFFORCE, sndbuf, "setsockopt(SO_SNDBUF)");
+  if (bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof(sa)) < 0) {
+    int err = errno;
+    close(fd);
+    ThrowErrno(env, "udpOpen", "bind", err);
+  }
+  return Napi::Number::New(env, fd);
+}
+
+// udpRecvBatch(fd, buf, slotSize, offs, lens, srcAddrU32, srcPort, max) -> count
+Napi::Value UdpRecvBatch(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const char* fn = "udpRecvBatch";
+  int fd = ArgFd(info, 0, fn);
+  Bytes buf = ArgBytes(info, 1, fn, "buf");
+  size_t slot = static_cast<size_t>(ArgInt(info, 2, fn, "slotSize", 1, 0x7fffffff));
+  size_t max = static_cast<size_t>(ArgInt(info, 7, fn, "max", 0, 0x7fffffff));
+  int32_t* offs = ArgI32(info, 3, fn, "offs", max);
+  int32_t* lens = ArgI32(info, 4, fn, "lens", max);
+  uint32_t* src = ArgU32(info, 5, fn, "srcAddrU32", max);
+  uint16_t* ports = ArgU16(info, 6, fn, "srcPort", max);
+  return Napi::Number::New(env, RecvBatch(env, fn, fd, buf, slot, offs, lens, src, ports, max));
+}
+
+// udpSendBatch(fd, buf, offs, lens, dstAddrU32, dstPort, count) -> sent
+Napi::Value UdpSendBatch(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const char* fn = "udpSendBatch";
+  int fd = ArgFd(info, 0, fn);
+  Bytes buf = ArgBytes(info, 1, fn, "buf");
+  size_t count = static_cast<size_t>(ArgInt(info, 6, fn, "count", 0, kMaxBatch));
+  const int32_t* offs = ArgI32(info, 2, fn, "offs", count);
+  const int32_t* lens = ArgI32(info, 3, fn, "lens", count);
+  const uint32_t* dst = ArgU32(info, 4, fn, "dstAddrU32", count);
+  const uint16_t* ports = ArgU16(info, 5, fn, "dstPort", count);
+  return Napi::Number::New(env, SendBatch(env, fn, fd, buf, offs, lens, dst, ports, count));
+}
+
+}  // namespace
+
+void InitUdp(Napi::Env env, Napi::Object exports) {
+  exports.Set("udpOpen", Napi::Function::New(env, UdpOpen, "udpOpen"));
+  exports.Set("udpRecvBatch", Napi::Function::New(env, UdpRecvBatch, "udpRecvBatch"));
+  exports.Set("udpSendBatch", Napi::Function::New(env, UdpSendBatch, "udpSendBatch"));
+}
+
+}  // namespace fg

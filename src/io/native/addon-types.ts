@@ -1,0 +1,106 @@
+// The shape of the native addon (native/src/*.cc). Linux only; IPv4 only.
+// Conventions: fds are plain numbers (never 0-2); IPv4 addresses are host-order u32
+// (127.0.0.1 = 0x7f000001, as parseIPv4 returns); every batch call takes caller-owned buffers and
+// typed arrays, so nothing is allocated per packet; errors throw an Error whose message names the
+// function, the syscall and errno text, with Node-style .code ('EPERM'), .errno (-1) and .syscall.
+// EAGAIN is not an error: receive calls return 0, send calls return how many the kernel took.
+
+/** Calls onReadable on the event loop thread while the fd is readable (level-triggered: drain it). */
+export interface FdWatcher {
+  start(): void;
+  stop(): void;
+  /** Stops and releases the poll handle; does NOT close the fd (close it afterwards). */
+  close(): void;
+  ref(): void;
+  unref(): void;
+}
+
+/**
+ * status is 0 when readable; a negative errno (e.g. -9 for EBADF) when polling failed, in which
+ * case the watcher has already stopped itself. A throwing callback becomes an uncaught exception.
+ */
+export type ReadableCallback = (status: number) => void;
+
+export interface FdWatcherConstructor {
+  new (fd: number, onReadable: ReadableCallback): FdWatcher;
+}
+
+export interface TunOpenOptions {
+  /** IFF_MULTI_QUEUE: open the same name several times, one queue per worker. */
+  multiQueue?: boolean;
+}
+
+export interface TunHandle {
+  fd: number;
+  /** The kernel's name for the device ('' or 'fg%d' let the kernel pick). */
+  name: string;
+  mtu: number;
+}
+
+export interface UdpOpenOptions {
+  reusePort?: boolean;
+  /** Socket buffer sizes in bytes; as root SO_*BUFFORCE lifts the sysctl cap. */
+  rcvbuf?: number;
+  sndbuf?: number;
+}
+
+export interface NativeAddon {
+  /** Bumped when the native API changes; the loader refuses a stale build. */
+  readonly abiVersion: number;
+
+  /** Opens /dev/net/tun as IFF_TUN | IFF_NO_PI (bare IP packets), non-blocking. Needs CAP_NET_ADMIN. */
+  tunOpen(name: string, opts?: TunOpenOptions): TunHandle;
+  /**
+   * Reads up to maxPackets packets packed back to back from buf[0] (offs/lens out). Stops at EAGAIN or
+   * when fewer than maxPacketSize (default 65535; pass the MTU) bytes remain. Returns the count.
+   */
+  tunRead(fd: number, buf: Uint8Array, offs: Int32Array, lens: Int32Array, maxPackets: number, maxPacketSize?: number): number;
+  /** Writes one IP packet; returns bytes written, 0 when the queue is full. */
+  tunWrite(fd: number, buf: Uint8Array, off: number, len: number): number;
+
+  /** socket(AF_INET, SOCK_RAW, protocol), e.g. 47 for GRE. Needs CAP_NET_RAW. */
+  rawOpen(protocol: number): number;
+  /** sendmmsg; the kernel adds the IPv4 header. count <= 1024. Returns how many were sent. */
+  rawSendBatch(fd: number, buf: Uint8Array, offs: Int32Array, lens: Int32Array, dstAddrsU32: Uint32Array, count: number): number;
+  /**
+   * recvmmsg into slots buf[k*slotSize, (k+1)*slotSize). Linux raw sockets deliver the IPv4 header
+   * too: the payload starts at off + (buf[off] & 0x0f) * 4.
+   */
+  rawRecvBatch(
+    fd: number,
+    buf: Uint8Array,
+    slotSize: number,
+    offs: Int32Array,
+    lens: Int32Array,
+    srcAddrsU32: Uint32Array,
+    max: number,
+  ): number;
+
+  /** A bound, non-blocking IPv4 UDP socket; port 0 picks one (see sockName). */
+  udpOpen(bindAddr: string, port: number, opts?: UdpOpenOptions): number;
+  /** recvmmsg(MSG_DONTWAIT) into slots of slotSize bytes (longer datagrams are cut); max <= 1024 used. */
+  udpRecvBatch(
+    fd: number,
+    buf: Uint8Array,
+    slotSize: number,
+    offs: Int32Array,
+    lens: Int32Array,
+    srcAddrU32: Uint32Array,
+    srcPort: Uint16Array,
+    max: number,
+  ): number;
+  /** sendmmsg(MSG_DONTWAIT); count <= 1024. Returns how many were sent (0 when the buffer is full). */
+  udpSendBatch(
+    fd: number,
+    buf: Uint8Array,
+    offs: Int32Array,
+    lens: Int32Array,
+    dstAddrU32: Uint32Array,
+    dstPort: Uint16Array,
+    count: number,
+  ): number;
+
+  sockName(fd: number): { address: string; port: number };
+  close(fd: number): void;
+  FdWatcher: FdWatcherConstructor;
+}

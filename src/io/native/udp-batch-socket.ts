@@ -1,0 +1,28 @@
+// A batched IPv4 UDP socket (recvmmsg/sendmmsg) for the VXLAN / GENEVE / GTP-U ports.
+import type { NativeAddon, UdpOpenOptions } from './addon-types.js';
+import type { DatagramBatch } from './datagram-batch.js';
+import { FdHandle } from './fd-handle.js';
+
+export class UdpBatchSocket extends FdHandle {
+  static open(addon: NativeAddon, bindAddr: string, port: number, opts?: UdpOpenOptions): UdpBatchSocket {
+    return new UdpBatchSocket(addon, addon.udpOpen(bindAddr, port, opts));
+  }
+
+  /** The bound address and port (useful after binding port 0). */
+  local(): { address: string; port: number } {
+    return this.addon.sockName(this.fd);
+  }
+
+  /** Receives up to batch.capacity datagrams into batch; sets and returns batch.count (0: nothing queued). */
+  recv(batch: DatagramBatch): number {
+    const b = batch;
+    b.count = this.addon.udpRecvBatch(this.fd, b.buf, b.slotSize, b.offs, b.lens, b.addrs, b.ports, b.capacity);
+    return b.count;
+  }
+
+  /** Sends entries [0, count) of batch; returns how many the kernel took (fewer when its buffer is full). */
+  send(batch: DatagramBatch, count: number = batch.count): number {
+    const b = batch;
+    return this.addon.udpSendBatch(this.fd, b.buf, b.offs, b.lens, b.addrs, b.ports, count);
+  }
+}

@@ -17,18 +17,25 @@ const LISTED: Record<string, string> = {
   RTSP: 'RTSP', SIP: 'SIP', DoH_DoT: 'DoH_DoT', ICMP: 'ICMP', ICMPV6: 'ICMPV6',
 };
 
-/** fleetgate's answer in nDPI's vocabulary: the protocol part of the label, DoT/DoH folded in. */
+/**
+ * fleetgate's answer in nDPI's vocabulary: the protocol part of the label `fleetgate flows` prints
+ * (a DPI result, or the well-known port when DPI found nothing - nDPI likewise prints its "Match by
+ * port" guesses as the flow's protocol). DNS over TLS (the `dot` application) is nDPI's DoH_DoT.
+ */
 export function ourMaster(f: ClassifiedFlow): string | null {
-  if (f.proto === null) return null;
-  if (/\.(dot|doh)$/.test(f.label) || f.label.includes('.doh-')) return 'DoH_DoT';
-  return f.proto;
+  const base = f.proto ?? f.label.split('.')[0];
+  if (base === 'Unknown' || base === '') return null;
+  if (/\.(dot|doq)$/.test(f.label)) return 'DoH_DoT';
+  return base;
 }
 
 const corpus = resolve(process.argv[2] ?? '../shared/corpus/ndpi');
 interface Row { ndpi: number; agree: number; unknown: number; other: number }
 const rows = new Map<string, Row>();
 const others: string[] = [];
+const unknowns: string[] = [];
 let falsePositives = 0;
+const fpKinds = new Map<string, number>();
 let ourNamed = 0;
 
 if (!existsSync(corpus)) {
@@ -47,14 +54,21 @@ if (!existsSync(corpus)) {
       const listed = LISTED[e.master];
       if (mine && Object.values(LISTED).includes(mine)) {
         ourNamed++;
-        if (e.master !== 'Unknown' && mine !== listed) falsePositives++;
+        if (e.master !== 'Unknown' && mine !== listed) {
+          falsePositives++;
+          const k = `nDPI ${e.master} / fleetgate ${mine} (${f.method})`;
+          fpKinds.set(k, (fpKinds.get(k) ?? 0) + 1);
+        }
       }
       if (!listed) continue;
       const r = rows.get(listed) ?? { ndpi: 0, agree: 0, unknown: 0, other: 0 };
       rows.set(listed, r);
       r.ndpi++;
       if (mine === listed) r.agree++;
-      else if (mine === null) r.unknown++;
+      else if (mine === null) {
+        r.unknown++;
+        if (process.env.EVAL_VERBOSE) unknowns.push(`${file}: ${e.l4} ${e.a}:${e.aPort} ${e.b}:${e.bPort} nDPI ${e.master} / fleetgate ${f.label}`);
+      }
       else {
         r.other++;
         if (others.length < 30) others.push(`${file}: ${e.l4} ${e.a}:${e.aPort} ${e.b}:${e.bPort} nDPI ${e.master} / fleetgate ${f.label}`);
@@ -68,12 +82,14 @@ if (!existsSync(corpus)) {
     console.log(`${name.padEnd(12)} ${String(r.ndpi).padStart(10)} ${String(r.agree).padStart(7)} ${String(r.unknown).padStart(9)} ${String(r.other).padStart(7)}   ${pct(r.agree, r.ndpi)}`);
   }
   console.log(`${'all'.padEnd(12)} ${String(tot.ndpi).padStart(10)} ${String(tot.agree).padStart(7)} ${String(tot.unknown).padStart(9)} ${String(tot.other).padStart(7)}   ${pct(tot.agree, tot.ndpi)}`);
+  if (unknowns.length) console.log('\nunknown to fleetgate:\n  ' + unknowns.join('\n  '));
   if (others.length) console.log('\nnamed differently:\n  ' + others.join('\n  '));
   const agreement = tot.agree / Math.max(1, tot.ndpi);
   const differently = tot.other / Math.max(1, tot.ndpi);
   console.log(`\nagreement ${pct(tot.agree, tot.ndpi)} (target >= 97%): ${agreement >= 0.97 ? 'MET' : 'NOT MET'}`);
   console.log(`named differently ${pct(tot.other, tot.ndpi)} of nDPI's flows (target <= 1%): ${differently <= 0.01 ? 'MET' : 'NOT MET'}`);
   console.log(`flows fleetgate gives a listed protocol that nDPI names otherwise: ${falsePositives} of ${ourNamed}`);
+  for (const [k, n] of [...fpKinds.entries()].sort((a, b) => b[1] - a[1]).slice(0, 12)) console.log(`  ${String(n).padStart(4)}  ${k}`);
 }
 
 // The simulator: truth from the server port of each flow.

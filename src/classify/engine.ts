@@ -6,6 +6,7 @@
 // extracting metadata (e.g. TLS ServerHello/certificate after the ClientHello) within its budget.
 
 import type { AppMeta, Dir, Dissector, FlowView } from './dissector.js';
+import { denseArray } from '../core/dense-array.js';
 
 /** Payload packets after which a flow that matched nothing is given up on. */
 const MAX_PACKETS = 24;
@@ -49,7 +50,7 @@ export class ClassifyEngine {
     capacity: number,
     dissectors: readonly Dissector<unknown>[],
   ) {
-    this.flows = new Array(capacity);
+    this.flows = denseArray<FlowClassState | undefined>(capacity, undefined);
     this.tcp = dissectors.filter((d) => d.when.l4 === 'tcp' || d.when.l4 === 'both');
     this.udp = dissectors.filter((d) => d.when.l4 === 'udp' || d.when.l4 === 'both');
   }

@@ -7,6 +7,7 @@
 // the catalog by address or port; the well-known port. DNS responses teach the per-device cache.
 
 import type { PacketView } from '../core/packet-view.js';
+import { denseArray } from '../core/dense-array.js';
 import { IpProto } from '../core/layers.js';
 import { ClassifyEngine, DISSECTORS, type AppMeta } from '../classify/index.js';
 import { AppLabels } from '../classify/app-labels.js';
@@ -47,9 +48,9 @@ export class ClassifyStage {
     this.engine = new ClassifyEngine(n, DISSECTORS);
     this.active = new Uint8Array(n);
     this.dnsLearned = new Uint8Array(n);
-    this.protoByFlow = new Array(n);
-    this.hostByFlow = new Array(n);
-    this.metaByFlow = new Array(n);
+    this.protoByFlow = denseArray<string | null>(n, null);
+    this.hostByFlow = denseArray<string | undefined>(n, undefined);
+    this.metaByFlow = denseArray<AppMeta | undefined>(n, undefined);
     this.dpi = opts.dpi ?? true;
   }
 
@@ -84,9 +85,10 @@ export class ClassifyStage {
     const status = this.engine.feed(idx, data, p.flowDir as 0 | 1, p.tcpSeq);
     if (status === 'classifying') return;
     const peek = this.engine.peek(idx);
-    if (peek && peek.proto === 'DNS' && this.dnsLearned[idx] === 0) this.learnDns(idx, peek.meta, p.tsUs);
+    const proto = peek ? this.refined(idx, peek.proto) : null;
+    if (peek && proto === 'DNS' && this.dnsLearned[idx] === 0) this.learnDns(idx, peek.meta, p.tsUs);
     if (status === 'done') this.finish(idx, p.tsUs);
-    else if (peek && this.protoByFlow[idx] !== peek.proto) this.applyName(idx, peek.proto, peek.meta, p.tsUs);
+    else if (peek && this.protoByFlow[idx] !== proto) this.applyName(idx, peek.proto, peek.meta, p.tsUs);
   }
 
   /** The flow ends: settle its name if DPI was still running. */
@@ -110,19 +112,24 @@ export class ClassifyStage {
   private finish(idx: number, nowUs: number): void {
     const res = this.engine.finish(idx);
     this.active[idx] = 0;
-    if (res.proto === 'DNS' && this.dnsLearned[idx] === 0) this.learnDns(idx, res.meta, nowUs);
+    if (this.refined(idx, res.proto) === 'DNS' && this.dnsLearned[idx] === 0) this.learnDns(idx, res.meta, nowUs);
     if (res.proto) this.applyName(idx, res.proto, res.meta, nowUs);
     else this.nameWithoutDpi(idx, nowUs);
     if (this.opts.keepMeta) this.metaByFlow[idx] = res.meta;
   }
 
+  private refined(idx: number, proto: string | null): string | null {
+    return refineProto(proto, this.flows.portA[idx], this.flows.portB[idx]);
+  }
+
   private applyName(idx: number, proto: string | null, meta: AppMeta, nowUs: number): void {
+    proto = this.refined(idx, proto);
     this.protoByFlow[idx] = proto;
     let host = meta.hostname;
     let method: number = AppMethod.DPI;
     let hit: CatalogHit | null = null;
     if (host) hit = this.opts.catalog.byHost(host);
-    if (!hit && proto !== 'DNS') {
+    if (!hit && proto !== 'DNS' && proto !== 'MDNS' && proto !== 'LLMNR' && proto !== 'NetBIOS') {
       const cached = this.cachedName(idx, nowUs);
       if (cached) {
         host ??= cached;
@@ -194,4 +201,15 @@ export class ClassifyStage {
     const q = dns.queries[0]?.rrname ?? dns.answers[0].rrname;
     this.dnsCache.learn(this.attrs.device[idx], dns.answers, q, nowUs);
   }
+}
+
+/**
+ * Protocols that share another's wire format are named by their own port: mDNS (5353), LLMNR (5355)
+ * and NetBIOS name service (137) speak the DNS message format but are different protocols.
+ */
+const DNS_VARIANTS: Record<number, string> = { 5353: 'MDNS', 5355: 'LLMNR', 137: 'NetBIOS' };
+
+export function refineProto(proto: string | null, portA: number, portB: number): string | null {
+  if (proto !== 'DNS') return proto;
+  return DNS_VARIANTS[portB] ?? DNS_VARIANTS[portA] ?? proto;
 }

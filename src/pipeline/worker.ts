@@ -191,6 +191,8 @@ export class Pipeline {
       appMethod: APP_METHOD_NAMES[a.appMethod[idx]],
       endReason: reason,
     };
+    const category = this.classify.labels.category(a.app[idx]);
+    if (category) r.category = category;
     const dev = a.device[idx];
     if (dev >= 0) {
       const info = this.devices.device(dev);

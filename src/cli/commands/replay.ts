@@ -6,6 +6,7 @@ import { JsonlWriter } from '../../export/jsonl-writer.js';
 import { parseDurationMs } from '../duration.js';
 import { fleetSetup, checkIntervalSec } from '../fleet-setup.js';
 import { FleetgateError } from '../../core/errors.js';
+import { buildEveRecords } from '../../export/records/eve/index.js';
 
 const HELP = `usage: fleetgate replay <capture> [options]
 
@@ -19,6 +20,8 @@ options:
   --interval <dur>        reporting interval, 10s..1h (default 60s, or the config's)
   --out <file>            reports as JSON lines (default: standard output)
   --flows-out <file>      finished flows as JSON lines
+  --records <file>        metadata records shaped like Suricata EVE (flow, dns, http, tls, quic, mqtt)
+  --no-dpi                flows and Inspection only: applications named by port, no DPI
   --quiet                 no summary on standard error`;
 
 export async function run(argv: string[]): Promise<number> {
@@ -31,6 +34,8 @@ export async function run(argv: string[]): Promise<number> {
       interval: { type: 'string' },
       out: { type: 'string' },
       'flows-out': { type: 'string' },
+      records: { type: 'string' },
+      'no-dpi': { type: 'boolean' },
       quiet: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -45,6 +50,7 @@ export async function run(argv: string[]): Promise<number> {
 
   const out = values.out ? new JsonlWriter(values.out) : null;
   const flowsOut = values['flows-out'] ? new JsonlWriter(values['flows-out']) : null;
+  const records = values.records ? new JsonlWriter(values.records) : null;
   const started = process.hrtime.bigint();
   const pipeline = new Pipeline({
     operatorId: setup.operatorId,
@@ -53,8 +59,26 @@ export async function run(argv: string[]): Promise<number> {
     flowCapacity: setup.flowCapacity,
     devices: setup.devices,
     catalog: setup.catalog,
+    dpi: !values['no-dpi'],
     onReport: (r) => (out ? out.write(r) : process.stdout.write(JSON.stringify(r) + '\n')),
     onFlowEnd: flowsOut ? (f) => flowsOut.write(f) : undefined,
+    onFlowMeta: records
+      ? (flow, info) => {
+          const dot = flow.app.indexOf('.');
+          for (const r of buildEveRecords({
+            flowId: info.flowId,
+            flow,
+            proto: info.proto,
+            app: dot >= 0 ? flow.app.slice(dot + 1) : undefined,
+            category: flow.category,
+            meta: info.meta,
+            gatewayId: setup.gatewayId,
+            operatorId: setup.operatorId,
+          })) {
+            records.write(r);
+          }
+        }
+      : undefined,
   });
   let result;
   try {
@@ -62,6 +86,7 @@ export async function run(argv: string[]): Promise<number> {
   } finally {
     out?.close();
     flowsOut?.close();
+    records?.close();
   }
   const secs = Number(process.hrtime.bigint() - started) / 1e9;
   const s = pipeline.stats;

@@ -13,8 +13,11 @@ export interface FlowRecord {
   bytesBA: number;
   firstUs: number;
   lastUs: number;
+  /** Application label: the protocol, then `.<application>` when the catalog knows it (e.g. TLS.aws-iot). */
   app: string;
   appMethod: string;
+  /** Catalog category of the application, when known. */
+  category?: string;
   /** Device IP (or IMSI when registered) and which side it is on; absent when no device. */
   device?: { ip: string; imsi?: string; side: 'a' | 'b' };
   endReason: string;

@@ -1,0 +1,319 @@
+// The Redirector: steers selected flows through a gateway peer (primary, optional standby).
+//
+// - select(): the compiled selector, asked once per flow by the caller (policy caches the verdict).
+// - Pinning: each flow index maps to the peer it uses (Uint8Array sized to the flow table capacity).
+//   A new flow is pinned to active(): the primary when healthy, else the standby when healthy, else the primary.
+// - Failover: a flow pinned to a peer that is down moves to the active peer at its next packet, so
+//   nothing more goes into a dead peer once the switch happened (lazy re-pin: O(1), no table scan).
+// - Failback ('new-flows', the default, as AWS GWLB does): when the primary recovers, new flows use it
+//   and flows already on the standby stay there while the standby is healthy, because a stateful
+//   appliance (NAT, firewall, TCP proxy or cache) breaks connections moved mid-stream. 'all-flows'
+//   moves every flow back at its next packet.
+// - Probes and ARP replies go through the same per-peer send queue as data; the transport drains it.
+// redirect() allocates nothing.
+import type { PacketView } from '../../core/packet-view.js';
+import { parseIPv4 } from '../../core/ip.js';
+import type { PeerConfig, RedirectionConfig } from './config.js';
+import { ARP_REPLY_LEN, isArpRequestFor, writeArpReply } from './arp-reply.js';
+import { DecapResult, GATEWAY_TUNNEL_MAC, TunnelEncap, decapReturned } from './encap.js';
+import { PeerHealth, type PeerStateName } from './peer-health.js';
+import { buildProbePacket, probeReplySeq } from './probe.js';
+import { CompiledSelector, type SelectContext } from './selector.js';
+import { SendQueue } from './send-queue.js';
+
+export const PeerRole = { PRIMARY: 0, STANDBY: 1 } as const;
+/** Pin value of a flow not (yet) redirected. */
+export const UNPINNED = 0xff;
+
+export type ReturnedKind = 'data' | 'probe' | 'arp' | 'invalid';
+
+/** Receives a packet returned by a peer, to continue to its destination: an Ethernet frame or a bare IP packet. */
+export type ReturnedHandler = (buf: Uint8Array, off: number, len: number, ethernet: boolean, peer: number) => void;
+
+export interface RedirectorOptions {
+  /** The flow table capacity: flow indexes are below it. */
+  flowCapacity: number;
+  /** Clock in milliseconds (default performance.now). Health and status use it. */
+  now?: () => number;
+  onReturned?: ReturnedHandler;
+  /** Per-peer send queue size (default 1 MiB, 1024 datagrams). */
+  queueBytes?: number;
+  queueDatagrams?: number;
+  /** ICMP identifier of the primary's probes (the standby uses the next one); default random. */
+  probeId?: number;
+}
+
+export interface PeerCounters {
+  packets: number;
+  /** IP bytes of the redirected packets (tunnel and Ethernet headers not counted). */
+  bytes: number;
+  probesSent: number;
+  probesLost: number;
+  /** Times this peer became the one new flows use. */
+  switches: number;
+  /** Flows moved onto this peer from the other one. */
+  repinned: number;
+  /** Packets not sent because the send queue was full. */
+  queueDrops: number;
+  /** Packets the peer returned (data only, probes and ARP excluded) and their bytes (inner frame). */
+  returnedPackets: number;
+  returnedBytes: number;
+  /** Datagrams the transport failed to send. */
+  sendErrors: number;
+}
+
+export interface PeerStatus extends PeerCounters {
+  role: 'primary' | 'standby';
+  address: string;
+  port: number;
+  protocol: string;
+  vni: number;
+  healthy: boolean;
+  state: PeerStateName;
+  lastChange: number;
+  rttMs: number;
+  misses: number;
+  /** The peer's tunnel MAC when known (configured or learned), else null. */
+  innerMac: string | null;
+}
+
+export interface RedirectionStatus {
+  enabled: boolean;
+  active: 'primary' | 'standby';
+  /** Returned datagrams that were not valid VXLAN/GENEVE. */
+  returnedInvalid: number;
+  peers: PeerStatus[];
+}
+
+/** One peer at run time: its config, encapsulation, health, queue and counters. */
+export class PeerRuntime {
+  readonly encap: TunnelEncap;
+  readonly health: PeerHealth;
+  readonly queue: SendQueue;
+  readonly probeId: number;
+  /** Inner address as u32, or -1 when the peer is not probed. */
+  readonly innerAddr: number;
+  readonly counters: PeerCounters = {
+    packets: 0, bytes: 0, probesSent: 0, probesLost: 0, switches: 0, repinned: 0, queueDrops: 0,
+    returnedPackets: 0, returnedBytes: 0, sendErrors: 0,
+  };
+
+  constructor(
+    readonly index: number,
+    readonly cfg: PeerConfig,
+    rcfg: RedirectionConfig,
+    opts: RedirectorOptions,
+    probeId: number,
+    now: number,
+  ) {
+    this.encap = new TunnelEncap(cfg);
+    this.queue = new SendQueue(opts.queueBytes, opts.queueDatagrams);
+    this.probeId = probeId;
+    const probed = cfg.innerAddress !== undefined && rcfg.localAddress !== undefined;
+    this.innerAddr = probed ? parseIPv4(cfg.innerAddress as string) : -1;
+    const local = rcfg.localAddress as string;
+    const inner = cfg.innerAddress as string;
+    this.health = new PeerHealth(rcfg.probe, probed ? (seq) => this.queueProbe(local, inner, seq) : null, now);
+  }
+
+  private queueProbe(local: string, inner: string, seq: number): void {
+    const ip = buildProbePacket(local, inner, this.probeId, seq);
+    const q = this.queue;
+    const o = q.reserve(this.encap.encapLen(ip.length));
+    if (o < 0) return; // counted in q.drops; the probe is lost and will be accounted as such
+    const n = this.encap.encapIp(q.buf, o, ip, 0, ip.length, 4, 0);
+    if (n > 0) q.commit(n);
+  }
+}
+
+export class Redirector {
+  readonly peers: PeerRuntime[];
+  /** flow index → peer index, or UNPINNED. */
+  readonly pins: Uint8Array;
+  readonly selector: CompiledSelector;
+  returnedInvalid = 0;
+  private activeIdx = 0;
+  private readonly now: () => number;
+  private readonly onReturned: ReturnedHandler | undefined;
+  private readonly allFlowsBack: boolean;
+  private readonly localAddr: number;
+  private readonly decap = new DecapResult();
+
+  constructor(
+    readonly cfg: RedirectionConfig,
+    opts: RedirectorOptions,
+  ) {
+    this.now = opts.now ?? (() => performance.now());
+    this.onReturned = opts.onReturned;
+    this.allFlowsBack = cfg.failback === 'all-flows';
+    this.localAddr = cfg.localAddress === undefined ? -1 : parseIPv4(cfg.localAddress);
+    this.selector = new CompiledSelector(cfg.selector);
+    this.pins = new Uint8Array(opts.flowCapacity).fill(UNPINNED);
+    const id = (opts.probeId ?? 1 + Math.floor(Math.random() * 0xfff0)) & 0xffff;
+    const t = this.now();
+    this.peers = [new PeerRuntime(0, cfg.primary, cfg, opts, id, t)];
+    if (cfg.standby) this.peers.push(new PeerRuntime(1, cfg.standby, cfg, opts, (id + 1) & 0xffff, t));
+  }
+
+  /** Whether a flow is redirected (ask once per flow; false for every flow when disabled). */
+  select(ctx: SelectContext): boolean {
+    return this.cfg.enabled && this.selector.select(ctx);
+  }
+
+  /** The peer new flows use: primary if healthy, else standby if healthy, else primary. */
+  active(): number {
+    return this.activeIdx;
+  }
+
+  /**
+   * Encapsulates the packet's innermost IP packet into the send queue of the flow's peer (pinning the
+   * flow first if needed). Returns false when the packet has no IP layer or the queue is full.
+   */
+  redirect(p: PacketView, flowIdx: number): boolean {
+    if (p.ipVersion === 0 || p.l3Off < 0) return false;
+    const act = this.activeIdx;
+    let pin = flowIdx >= 0 && flowIdx < this.pins.length ? this.pins[flowIdx] : UNPINNED;
+    if (pin === UNPINNED || pin >= this.peers.length || (p.flowIsNew && p.flowIdx === flowIdx)) {
+      pin = act;
+    } else if (pin !== act && (this.allFlowsBack || !this.peers[pin].health.healthy)) {
+      pin = act;
+      this.peers[act].counters.repinned++;
+    }
+    if (flowIdx >= 0 && flowIdx < this.pins.length) this.pins[flowIdx] = pin;
+    const peer = this.peers[pin];
+    const q = peer.queue;
+    const o = q.reserve(peer.encap.encapLen(p.frameEnd - p.l3Off));
+    if (o < 0) {
+      peer.counters.queueDrops++;
+      return false;
+    }
+    const n = peer.encap.encapPacket(q.buf, o, p, flowIdx);
+    if (n < 0) return false;
+    q.commit(n);
+    peer.counters.packets++;
+    peer.counters.bytes += n - peer.encap.encapLen(0);
+    return true;
+  }
+
+  /** The flow ended (its index may be reused): forget its pin. */
+  forget(flowIdx: number): void {
+    if (flowIdx >= 0 && flowIdx < this.pins.length) this.pins[flowIdx] = UNPINNED;
+  }
+
+  /** Drives probes and health. Call at nextWakeMs() (the transport does) or more often. */
+  tick(now: number = this.now()): void {
+    let changed = false;
+    for (const peer of this.peers) if (peer.health.tick(now)) changed = true;
+    if (changed) this.updateActive();
+  }
+
+  /** Clock time of the next tick() that has work. */
+  nextWakeMs(): number {
+    let t = Infinity;
+    for (const peer of this.peers) t = Math.min(t, peer.health.nextWakeMs());
+    return t;
+  }
+
+  clock(): number {
+    return this.now();
+  }
+
+  /**
+   * A datagram (UDP payload) arrived from a peer: `fromPeer` is the peer index when the transport knows
+   * it from the source address, else -1. Probe replies feed health, ARP requests for the gateway's
+   * tunnel address are answered, other packets go to onReturned to continue to their destination.
+   */
+  handleReturned(buf: Uint8Array, off: number, len: number, fromPeer = -1): ReturnedKind {
+    const r = this.decap;
+    if (!decapReturned(buf, off, len, r)) {
+      this.returnedInvalid++;
+      return 'invalid';
+    }
+    if (r.ethernet && this.localAddr >= 0 && isArpRequestFor(buf, r.innerOff, r.innerLen, this.localAddr)) {
+      this.answerArp(buf, r.innerOff, fromPeer);
+      return 'arp';
+    }
+    for (const peer of this.peers) {
+      if (peer.innerAddr < 0) continue;
+      const seq = probeReplySeq(buf, r.innerOff, r.innerLen, r.ethernet, peer.probeId, peer.innerAddr);
+      if (seq < 0) continue;
+      if (r.ethernet && !peer.encap.macKnown) this.learnMac(peer, buf, r.innerOff + 6);
+      if (peer.health.onReply(seq, this.now())) this.updateActive();
+      return 'probe';
+    }
+    if (fromPeer >= 0 && fromPeer < this.peers.length) {
+      const c = this.peers[fromPeer].counters;
+      c.returnedPackets++;
+      c.returnedBytes += r.innerLen;
+    }
+    if (this.onReturned) this.onReturned(buf, r.innerOff, r.innerLen, r.ethernet, fromPeer);
+    return 'data';
+  }
+
+  /** The transport reports datagrams it could not send. */
+  countSendError(peer: number, n = 1): void {
+    if (peer >= 0 && peer < this.peers.length) this.peers[peer].counters.sendErrors += n;
+  }
+
+  status(): RedirectionStatus {
+    return {
+      enabled: this.cfg.enabled,
+      active: this.activeIdx === 0 ? 'primary' : 'standby',
+      returnedInvalid: this.returnedInvalid,
+      peers: this.peers.map((peer) => {
+        const h = peer.health.snapshot();
+        const e = peer.encap;
+        return {
+          ...peer.counters,
+          probesSent: h.probesSent,
+          probesLost: h.probesLost,
+          role: peer.index === 0 ? 'primary' : 'standby',
+          address: peer.cfg.address,
+          port: peer.cfg.port,
+          protocol: peer.cfg.protocol,
+          vni: peer.cfg.vni,
+          healthy: h.healthy,
+          state: h.state,
+          lastChange: h.lastChange,
+          rttMs: h.rttMs,
+          misses: h.misses,
+          innerMac: e.macKnown ? Array.from(e.dstMac, (b) => b.toString(16).padStart(2, '0')).join(':') : null,
+        } satisfies PeerStatus;
+      }),
+    };
+  }
+
+  private updateActive(): void {
+    const p = this.peers[0];
+    const s = this.peers.length > 1 ? this.peers[1] : null;
+    const next = p.health.healthy || s === null || !s.health.healthy ? 0 : 1;
+    if (next !== this.activeIdx) {
+      this.activeIdx = next;
+      this.peers[next].counters.switches++;
+    }
+  }
+
+  private learnMac(peer: PeerRuntime, buf: Uint8Array, macOff: number): void {
+    if ((buf[macOff] & 1) !== 0) return; // never learn a multicast/broadcast source
+    for (let i = 0; i < 6; i++) peer.encap.dstMac[i] = buf[macOff + i];
+    peer.encap.macKnown = true;
+  }
+
+  private answerArp(req: Uint8Array, reqOff: number, fromPeer: number): void {
+    // the asking peer: by its sender address, else by where the datagram came from
+    const a = reqOff + 14;
+    const sender = ((req[a + 14] << 24) | (req[a + 15] << 16) | (req[a + 16] << 8) | req[a + 17]) >>> 0;
+    let peer: PeerRuntime | undefined;
+    for (const x of this.peers) if (x.innerAddr === sender) peer = x;
+    if (peer === undefined && fromPeer >= 0) peer = this.peers[fromPeer];
+    if (peer === undefined || peer.encap.payload !== 'ethernet') return;
+    if (!peer.encap.macKnown) this.learnMac(peer, req, a + 8);
+    const q = peer.queue;
+    const len = peer.encap.hdrLen + ARP_REPLY_LEN;
+    const o = q.reserve(len);
+    if (o < 0) return;
+    const hl = peer.encap.writeHeader(q.buf, o, 0x0806);
+    writeArpReply(q.buf, o + hl, req, reqOff, GATEWAY_TUNNEL_MAC);
+    q.commit(hl + ARP_REPLY_LEN);
+  }
+}

@@ -1,7 +1,9 @@
 // The classification engine: runs the dissectors over a flow's first payload packets.
 //
-// Each flow being classified gets a small state object (flows that finished classifying hold none).
-// Candidates are tried in order (dissectors whose ports match the flow first); each returns match,
+// Candidates are tried in order: dissectors whose ports match the flow first, then the rest of the
+// flow's L4. The order is computed once per (L4, port pair) and shared; a flow keeps only a bitmask of
+// excluded candidates and creates a dissector's state the first time that dissector is probed, so a
+// flow matched on its first packet costs one state, not one per dissector. Each probe returns match,
 // exclude or more; a dissector that used up its budget is excluded. After a match the winner may keep
 // extracting metadata (e.g. TLS ServerHello/certificate after the ClientHello) within its budget.
 
@@ -10,30 +12,30 @@ import { denseArray } from '../core/dense-array.js';
 
 /** Payload packets after which a flow that matched nothing is given up on. */
 const MAX_PACKETS = 24;
+/** The exclusion mask is a 32-bit integer. */
+const MAX_DISSECTORS = 31;
 
 export type ClassifyStatus = 'classifying' | 'matched' | 'done';
 
 class FlowClassState implements FlowView {
-  l4: 'tcp' | 'udp';
-  srcPort: number;
-  dstPort: number;
   readonly payloadPackets: [number, number] = [0, 0];
-  candidates: Dissector<unknown>[];
-  states: unknown[];
+  /** Candidates i with bit i set are excluded. */
+  excluded = 0;
+  states: unknown[] | null = null;
   matched: Dissector<unknown> | null = null;
   matchedState: unknown = null;
   meta: AppMeta = {};
   seen = 0;
   /** Next expected TCP sequence number per direction (-1 = unknown), to skip retransmissions. */
-  nextSeq: [number, number] = [-1, -1];
+  next0 = -1;
+  next1 = -1;
 
-  constructor(l4: 'tcp' | 'udp', srcPort: number, dstPort: number, candidates: Dissector<unknown>[]) {
-    this.l4 = l4;
-    this.srcPort = srcPort;
-    this.dstPort = dstPort;
-    this.candidates = candidates;
-    this.states = candidates.map((d) => d.init());
-  }
+  constructor(
+    readonly l4: 'tcp' | 'udp',
+    readonly srcPort: number,
+    readonly dstPort: number,
+    readonly order: readonly Dissector<unknown>[],
+  ) {}
 }
 
 export interface ClassifyResult {
@@ -45,11 +47,11 @@ export class ClassifyEngine {
   private readonly flows: (FlowClassState | undefined)[];
   private readonly tcp: Dissector<unknown>[];
   private readonly udp: Dissector<unknown>[];
+  /** Candidate order per (l4, lower port, higher port), computed once. */
+  private readonly orders = new Map<number, readonly Dissector<unknown>[]>();
 
-  constructor(
-    capacity: number,
-    dissectors: readonly Dissector<unknown>[],
-  ) {
+  constructor(capacity: number, dissectors: readonly Dissector<unknown>[]) {
+    if (dissectors.length > MAX_DISSECTORS) throw new Error(`at most ${MAX_DISSECTORS} dissectors`);
     this.flows = denseArray<FlowClassState | undefined>(capacity, undefined);
     this.tcp = dissectors.filter((d) => d.when.l4 === 'tcp' || d.when.l4 === 'both');
     this.udp = dissectors.filter((d) => d.when.l4 === 'udp' || d.when.l4 === 'both');
@@ -57,10 +59,21 @@ export class ClassifyEngine {
 
   /** Starts classifying a new TCP or UDP flow (ports as seen in its first packet). */
   start(idx: number, l4: 'tcp' | 'udp', srcPort: number, dstPort: number): void {
-    const all = l4 === 'tcp' ? this.tcp : this.udp;
-    const byPort = all.filter((d) => d.when.ports?.includes(srcPort) || d.when.ports?.includes(dstPort));
-    const rest = all.filter((d) => !byPort.includes(d));
-    this.flows[idx] = new FlowClassState(l4, srcPort, dstPort, [...byPort, ...rest]);
+    this.flows[idx] = new FlowClassState(l4, srcPort, dstPort, this.order(l4, srcPort, dstPort));
+  }
+
+  private order(l4: 'tcp' | 'udp', a: number, b: number): readonly Dissector<unknown>[] {
+    const lo = a < b ? a : b;
+    const hi = a < b ? b : a;
+    const key = (l4 === 'tcp' ? 0 : 1) * 2 ** 32 + lo * 65536 + hi;
+    let o = this.orders.get(key);
+    if (!o) {
+      const all = l4 === 'tcp' ? this.tcp : this.udp;
+      const byPort = all.filter((d) => d.when.ports?.includes(a) || d.when.ports?.includes(b));
+      o = [...byPort, ...all.filter((d) => !byPort.includes(d))];
+      if (this.orders.size < 100_000) this.orders.set(key, o);
+    }
+    return o;
   }
 
   isActive(idx: number): boolean {
@@ -75,7 +88,7 @@ export class ClassifyEngine {
     const st = this.flows[idx];
     if (!st) return 'done';
     if (data.length === 0) return st.matched ? 'matched' : 'classifying';
-    if (st.l4 === 'tcp' && !this.inOrder(st, dir, seq, data.length)) return st.matched ? 'matched' : 'classifying';
+    if (st.l4 === 'tcp' && !inOrder(st, dir, seq, data.length)) return st.matched ? 'matched' : 'classifying';
     st.payloadPackets[dir]++;
     st.seen++;
 
@@ -83,25 +96,31 @@ export class ClassifyEngine {
       st.matched.extract?.(data, dir, st, st.matchedState, st.meta);
       return st.seen >= st.matched.budget ? 'done' : 'matched';
     }
-    for (let i = 0; i < st.candidates.length; ) {
-      const d = st.candidates[i];
-      const r = d.probe(data, dir, st, st.states[i]);
+    const order = st.order;
+    let remaining = 0;
+    for (let i = 0; i < order.length; i++) {
+      const bit = 1 << i;
+      if (st.excluded & bit) continue;
+      const d = order[i];
+      const states = st.states ?? (st.states = []);
+      let s = states[i];
+      if (s === undefined) s = states[i] = d.init();
+      const r = d.probe(data, dir, st, s);
       if (r === 'match') {
         st.matched = d;
-        st.matchedState = st.states[i];
-        d.extract?.(data, dir, st, st.matchedState, st.meta);
-        st.candidates = [];
-        st.states = [];
+        st.matchedState = s;
+        st.states = null;
+        d.extract?.(data, dir, st, s, st.meta);
         return st.seen >= d.budget ? 'done' : 'matched';
       }
       if (r === 'exclude' || st.seen >= d.budget) {
-        st.candidates.splice(i, 1);
-        st.states.splice(i, 1);
+        st.excluded |= bit;
+        states[i] = null; // free the state; never probed again
       } else {
-        i++;
+        remaining++;
       }
     }
-    return st.candidates.length === 0 || st.seen >= MAX_PACKETS ? 'done' : 'classifying';
+    return remaining === 0 || st.seen >= MAX_PACKETS ? 'done' : 'classifying';
   }
 
   /** The flow's result so far; releases its state. */
@@ -117,15 +136,14 @@ export class ClassifyEngine {
     const st = this.flows[idx];
     return st ? { proto: st.matched ? st.matched.name : null, meta: st.meta } : null;
   }
+}
 
-  private inOrder(st: FlowClassState, dir: Dir, seq: number, len: number): boolean {
-    const next = st.nextSeq[dir];
-    if (next >= 0) {
-      // distance in sequence space (wraps at 2^32): <= 0 means this data was already seen
-      const ahead = ((seq + len - next) | 0);
-      if (ahead <= 0) return false;
-    }
-    st.nextSeq[dir] = (seq + len) >>> 0;
-    return true;
-  }
+/** False for data already seen in this direction (a retransmission); sequence space wraps at 2^32. */
+function inOrder(st: FlowClassState, dir: Dir, seq: number, len: number): boolean {
+  const next = dir === 0 ? st.next0 : st.next1;
+  if (next >= 0 && ((seq + len - next) | 0) <= 0) return false;
+  const n = (seq + len) >>> 0;
+  if (dir === 0) st.next0 = n;
+  else st.next1 = n;
+  return true;
 }

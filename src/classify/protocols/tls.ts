@@ -35,9 +35,6 @@ export interface TlsState {
   d: [DirState, DirState];
   ch: ClientHelloInfo | null;
   sh: ServerHelloInfo | null;
-  ja3: { hash: string; string: string } | null;
-  ja3s: { hash: string; string: string } | null;
-  ja4: string | null;
   subject: string | null;
   issuer: string | null;
   /** Direction that sent the ServerHello (-1 before it): only its Certificate is the server's. */
@@ -111,12 +108,29 @@ function stop(d: DirState, bad: boolean): void {
 }
 
 /**
+ * Defines `key` as computed on first read (then stored). Fingerprints (JA3/JA4/JA3S: string building
+ * and hashing) are only needed when a record leaves the data path, which most flows never do; the
+ * property is enumerable, so JSON and records see it like a plain value.
+ */
+function lazy<T extends object, K extends keyof T>(obj: T, key: K, compute: () => T[K]): void {
+  Object.defineProperty(obj, key, {
+    enumerable: true,
+    configurable: true,
+    get() {
+      const value = compute();
+      Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+      return value;
+    },
+  });
+}
+
+/**
  * Buffers start small and double up to their cap: most flows need a few hundred bytes, and allocating
  * the maximal record per flow up front cost more (allocation + GC) than all the parsing.
  */
 function grow(buf: Uint8Array | null, used: number, need: number): Uint8Array {
   if (buf && buf.length >= need) return buf;
-  let size = buf ? buf.length * 2 : 2048;
+  let size = buf ? buf.length * 2 : 1024;
   while (size < need) size *= 2;
   const out = new Uint8Array(size);
   if (buf && used > 0) out.set(buf.subarray(0, used));
@@ -150,14 +164,11 @@ function handshake(d: DirState, dir: Dir, st: TlsState): void {
       const ch = parseClientHello(hs, body, body + len);
       if (!ch) return stop(d, st.ch === null && st.sh === null);
       st.ch = ch;
-      st.ja3 = ja3(ch);
-      st.ja4 = ja4(ch, 't');
     } else if (type === 2 && st.sh === null) {
       const sh = parseServerHello(hs, body, body + len);
       if (!sh) return stop(d, st.ch === null);
       st.sh = sh;
       st.serverDir = dir;
-      st.ja3s = ja3s(sh);
       // TLS 1.3: everything after the ServerHello is encrypted.
       if (sh.selectedVersion === 0x0304 || (sh.selectedVersion >> 8) === 0x7f) return stop(d, false);
     } else if ((type === 11 && st.serverDir === dir) || type === 14 || type === 20) {
@@ -191,7 +202,7 @@ export const tlsDissector: Dissector<TlsState> = {
   budget: 8,
   init(): TlsState {
     return {
-      d: [dirState(), dirState()], ch: null, sh: null, ja3: null, ja3s: null, ja4: null, subject: null, issuer: null, serverDir: -1,
+      d: [dirState(), dirState()], ch: null, sh: null, subject: null, issuer: null, serverDir: -1,
     };
   },
   probe(data: Uint8Array, dir: Dir, flow: FlowView, st: TlsState): ProbeResult {
@@ -216,15 +227,17 @@ export const tlsDissector: Dissector<TlsState> = {
       }
       if (ch.alpns.length > 0) tls.client_alpns = ch.alpns;
       if (ch.versions.length > 0) tls.supported_versions = ch.versions.filter((v) => (v & 0x0f0f) !== 0x0a0a).map(tlsVersionName);
-      if (st.ja3) tls.ja3 = st.ja3;
-      if (st.ja4) tls.ja4 = st.ja4;
+      if (!('ja3' in tls)) {
+        lazy(tls, 'ja3', () => ja3(ch));
+        lazy(tls, 'ja4', () => ja4(ch, 't'));
+      }
       if (tls.version === undefined) tls.version = tlsVersionName(ch.version);
     }
     const sh = st.sh;
     if (sh) {
       tls.version = tlsVersionName(sh.selectedVersion !== 0 ? sh.selectedVersion : sh.version);
       if (sh.alpn !== undefined) tls.server_alpns = [sh.alpn];
-      if (st.ja3s) tls.ja3s = st.ja3s;
+      if (!('ja3s' in tls)) lazy(tls, 'ja3s', () => ja3s(sh));
     }
     if (st.subject !== null) tls.subject = st.subject;
     if (st.issuer !== null) tls.issuerdn = st.issuer;

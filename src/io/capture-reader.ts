@@ -29,6 +29,8 @@ export interface OpenCaptureOptions {
   batchSize?: number;
   /** Bytes read per chunk (default 4 MiB); a record larger than this still works. */
   chunkBytes?: number;
+  /** Read every chunk into a fresh SharedArrayBuffer (for handing batches to worker threads). */
+  sharedChunks?: boolean;
 }
 
 const DEFAULT_BATCH = 512;
@@ -44,7 +46,7 @@ export async function openCapture(path: string, opts: OpenCaptureOptions = {}): 
     throw fileError(path, e);
   }
   try {
-    const src = new ChunkSource(path, fh, chunkBytes);
+    const src = new ChunkSource(path, fh, chunkBytes, opts.sharedChunks ?? false);
     await src.fill(4);
     const format = detectFormat(src.buf, src.end, path);
     return new FileCaptureReader(fh, src, createParser(format, path), { format, path }, batchSize);

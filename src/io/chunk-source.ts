@@ -14,6 +14,11 @@ import type { ParseWindow } from './frame-parser.js';
 /** Room kept in front of a prefetched chunk for a straddling record (pcap records are ≤ 256 KiB). */
 const RESERVE = 256 * 1024 + 64;
 
+/** A chunk in a SharedArrayBuffer: worker threads can read it without a copy. */
+export function allocSharedChunk(n: number): Uint8Array {
+  return new Uint8Array(new SharedArrayBuffer(n));
+}
+
 export function allocChunk(n: number): Uint8Array {
   // Not from the Buffer pool, and a plain Uint8Array so that slice() copies.
   const b = Buffer.allocUnsafeSlow(n);
@@ -38,11 +43,20 @@ export class ChunkSource implements ParseWindow {
   private readPos = 0;
   private prefetch: Prefetch | null = null;
 
+  private readonly alloc: (n: number) => Uint8Array;
+
+  /**
+   * `shared`: every chunk is a fresh SharedArrayBuffer that is never reused, so batches may be handed
+   * to worker threads and outlive the next fill (the garbage collector frees a chunk when no one holds it).
+   */
   constructor(
     private readonly path: string,
     private readonly fh: FileHandle,
     private readonly chunkBytes: number,
-  ) {}
+    private readonly shared = false,
+  ) {
+    this.alloc = shared ? allocSharedChunk : allocChunk;
+  }
 
   /** Moves the unconsumed bytes in front of the next chunk and reads until `need` bytes are there or EOF. */
   async fill(need: number): Promise<void> {
@@ -70,7 +84,7 @@ export class ChunkSource implements ParseWindow {
       } else {
         // a huge straddling record: keep the prefetched bytes by making them part of the remainder
         const prefetched = this.slots[pf.slot].subarray(RESERVE, RESERVE + n);
-        const merged = allocChunk(rem + n);
+        const merged = this.alloc(rem + n);
         merged.set(this.buf.subarray(this.start, this.end), 0);
         merged.set(prefetched, rem);
         this.base += this.start;
@@ -94,8 +108,8 @@ export class ChunkSource implements ParseWindow {
     const other = this.slot ^ 1;
     let target = this.slots[other];
     const size = Math.max(need, this.chunkBytes + RESERVE);
-    if (target.length < size || (target.length > this.chunkBytes + RESERVE && size === this.chunkBytes + RESERVE)) {
-      target = this.slots[other] = allocChunk(size);
+    if (this.shared || target.length < size || (target.length > this.chunkBytes + RESERVE && size === this.chunkBytes + RESERVE)) {
+      target = this.slots[other] = this.alloc(size);
     }
     const rem = this.end - this.start;
     if (rem > 0) target.set(this.buf.subarray(this.start, this.end), 0);
@@ -116,7 +130,7 @@ export class ChunkSource implements ParseWindow {
   private startPrefetch(): void {
     if (this.eof) return;
     const other = this.slot ^ 1;
-    if (this.slots[other].length !== this.chunkBytes + RESERVE) this.slots[other] = allocChunk(this.chunkBytes + RESERVE);
+    if (this.shared || this.slots[other].length !== this.chunkBytes + RESERVE) this.slots[other] = this.alloc(this.chunkBytes + RESERVE);
     const read = this.readAt(this.slots[other], RESERVE, this.chunkBytes, this.readPos);
     // errors surface when fill() awaits this read; keep them from being reported as unhandled meanwhile
     read.catch(() => {});

@@ -100,15 +100,27 @@ export class Pipeline {
   }
 
   processFrame(buf: Uint8Array, off: number, capLen: number, wireLen: number, tsUs: number, linkType: number, ifIndex: number): void {
-    const p = this.view;
-    this.stats.frames++;
+    this.advanceTime(tsUs);
+    decodeFrame(this.view, buf, off, capLen, wireLen, tsUs, linkType, ifIndex);
+    this.processDecoded();
+  }
+
+  /**
+   * Packet time moves on: closes Inspection intervals and expires idle flows. Called for every frame,
+   * including frames another shard processes, so every shard closes intervals at the same times.
+   */
+  advanceTime(tsUs: number): void {
     this.inspection.advance(tsUs);
     if (tsUs - this.lastExpireUs >= EXPIRE_STEP_US) {
       this.flows.expire(tsUs, this.onExpire);
       this.lastExpireUs = tsUs;
     }
+  }
 
-    decodeFrame(p, buf, off, capLen, wireLen, tsUs, linkType, ifIndex);
+  /** Everything after decoding, for the frame now in `this.view` (after `advanceTime`). */
+  processDecoded(): void {
+    const p = this.view;
+    this.stats.frames++;
     if (p.eventCount > 0) this.stats.decoderEvents += p.eventCount;
 
     const idx = this.flows.track(p);

@@ -7,6 +7,8 @@ import { parseDurationMs } from '../duration.js';
 import { fleetSetup, checkIntervalSec } from '../fleet-setup.js';
 import { FleetgateError } from '../../core/errors.js';
 import { buildEveRecords } from '../../export/records/eve/index.js';
+import { shardedReplay } from '../../pipeline/sharded/sharded-replay.js';
+import type { ShardSetup } from '../../pipeline/sharded/messages.js';
 
 const HELP = `usage: fleetgate replay <capture> [options]
 
@@ -22,6 +24,7 @@ options:
   --flows-out <file>      finished flows as JSON lines
   --records <file>        metadata records shaped like Suricata EVE (flow, dns, http, tls, quic, mqtt)
   --no-dpi                flows and Inspection only: applications named by port, no DPI
+  --workers <n>           replay on n worker threads, sharded by device (default 1); reports only
   --quiet                 no summary on standard error`;
 
 export async function run(argv: string[]): Promise<number> {
@@ -36,6 +39,7 @@ export async function run(argv: string[]): Promise<number> {
       'flows-out': { type: 'string' },
       records: { type: 'string' },
       'no-dpi': { type: 'boolean' },
+      workers: { type: 'string' },
       quiet: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -47,6 +51,13 @@ export async function run(argv: string[]): Promise<number> {
   if (positionals.length !== 1) throw new FleetgateError('FG_ERR_USAGE', `replay takes one capture file\n\n${HELP}`);
   const intervalSec = values.interval ? checkIntervalSec(parseDurationMs(values.interval, '--interval') / 1000) : undefined;
   const setup = fleetSetup({ config: values.config, deviceSubnets: values['device-subnet'], intervalSec });
+
+  const workers = values.workers === undefined ? 1 : Number(values.workers);
+  if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw new FleetgateError('FG_ERR_USAGE', `--workers: '${values.workers}' is not a number of workers (1..64)`);
+  if (workers > 1) {
+    if (values['flows-out'] || values.records) throw new FleetgateError('FG_ERR_USAGE', '--flows-out and --records are not yet available with --workers > 1');
+    return runSharded(positionals[0], workers, { config: values.config, deviceSubnets: values['device-subnet'], intervalSec, dpi: !values['no-dpi'] }, values.out, !!values.quiet);
+  }
 
   const out = values.out ? new JsonlWriter(values.out) : null;
   const flowsOut = values['flows-out'] ? new JsonlWriter(values['flows-out']) : null;
@@ -102,6 +113,36 @@ export async function run(argv: string[]): Promise<number> {
   }
   if (result.captureError) {
     console.error(`fleetgate: ${result.captureError.message} (everything before it was processed and reported)`);
+    return 1;
+  }
+  return 0;
+}
+
+async function runSharded(path: string, workers: number, setup: ShardSetup, outPath: string | undefined, quiet: boolean): Promise<number> {
+  // validate the config in this thread first, so a bad config is one clear error, not one per worker
+  fleetSetup(setup);
+  const started = process.hrtime.bigint();
+  const res = await shardedReplay(path, workers, setup);
+  const out = outPath ? new JsonlWriter(outPath) : null;
+  for (const r of res.reports) {
+    if (out) out.write(r);
+    else process.stdout.write(JSON.stringify(r) + '\n');
+  }
+  out?.close();
+  const secs = Number(process.hrtime.bigint() - started) / 1e9;
+  const s = res.stats;
+  if (!quiet) {
+    console.error(
+      `replayed ${s.frames} frames (${s.ipPackets} IP packets, ${s.ipBytes} IP bytes) in ${secs.toFixed(2)} s ` +
+        `(${Math.round(s.frames / Math.max(secs, 1e-9))} packets/s) on ${workers} workers; flows ${res.flows.created}, ` +
+        `reports ${res.reports.length}, evicted ${res.flows.evicted}`,
+    );
+  }
+  if (process.env.FLEETGATE_PRINT_STATS) {
+    console.error(`FLEETGATE_STATS ${JSON.stringify({ ...s, seconds: secs, maxRssKb: process.resourceUsage().maxRSS })}`);
+  }
+  if (res.captureError) {
+    console.error(`fleetgate: ${res.captureError.message} (everything before it was processed and reported)`);
     return 1;
   }
   return 0;

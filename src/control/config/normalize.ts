@@ -1,7 +1,7 @@
 // Fills defaults and canonical forms into a config that passed every check.
 import { parseAddress, parseCidr, formatBytes } from './cidr.js';
 import { CONFIG_DEFAULTS } from './types.js';
-import type { CustomAppDef, DeviceConfig, FleetConfig, FlowTimeoutsConfig, GroupConfig } from './types.js';
+import type { CustomAppDef, DeviceConfig, DevicePortConfig, FleetConfig, FlowTimeoutsConfig, GroupConfig, PortsConfig, TunPortConfig } from './types.js';
 
 type Obj = Record<string, unknown>;
 
@@ -52,7 +52,31 @@ export function normalizeConfig(doc: Obj): FleetConfig {
     applications: ((doc.applications ?? []) as Obj[]).map(normalizeApp),
   };
   if (gw.name !== undefined) cfg.gateway.name = gw.name as string;
+  if (gw.ports !== undefined) cfg.gateway.ports = normalizePorts(gw.ports as Obj);
   return cfg;
+}
+
+function normalizePorts(p: Obj): PortsConfig {
+  const out: PortsConfig = { devices: normalizePort(p.devices as Obj), gatewayMac: ((p.gatewayMac as string | undefined) ?? CONFIG_DEFAULTS.gatewayMac).toLowerCase() };
+  if (p.network !== undefined) out.network = normalizePort(p.network as Obj) as TunPortConfig;
+  return out;
+}
+
+function normalizePort(p: Obj): DevicePortConfig {
+  const kind = p.kind as DevicePortConfig['kind'];
+  if (kind === 'tun') {
+    const t: TunPortConfig = { kind, name: p.name as string, addresses: [...((p.addresses as string[] | undefined) ?? [])] };
+    if (p.mtu !== undefined) t.mtu = p.mtu as number;
+    return t;
+  }
+  if (kind === 'pcap') return { kind, file: p.file as string, pace: (p.pace as 'fast' | 'capture' | undefined) ?? 'fast' };
+  const wellKnown = CONFIG_DEFAULTS.tunnelPorts[kind];
+  return {
+    kind,
+    address: ((p.address as string | undefined) ?? '0.0.0.0').trim(),
+    port: (p.port as number | undefined) ?? wellKnown,
+    replyPort: (p.replyPort as number | undefined) ?? wellKnown,
+  };
 }
 
 function normalizeApp(a: Obj): CustomAppDef {

@@ -6,6 +6,7 @@ import { cidrContains, parseAddress, parseCidr, formatBytes } from './cidr.js';
 import type { Cidr } from './cidr.js';
 import type { RawProblem } from './schema-problems.js';
 import { appDefProblems } from '../../classify/catalog/app-defs.js';
+import { portProblems } from './port-checks.js';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -87,5 +88,6 @@ export function semanticProblems(doc: unknown): RawProblem[] {
 
   // custom applications (shapes are the schema's job; values and duplicates are checked here)
   out.push(...appDefProblems(doc.applications, { builtin: false, shapes: false }));
+  if (gateway) out.push(...portProblems(gateway.ports));
   return out;
 }

@@ -22,6 +22,47 @@ export interface GatewayConfig {
   inspection: InspectionConfig;
   /** Bound on devices created on first sight from undeclared addresses; default 100000, 0 = none. */
   maxUnregisteredDevices: number;
+  /** The live gateway's ports (`fleetgate gateway`); absent = none declared. */
+  ports?: PortsConfig;
+}
+
+/** A UDP tunnel port where device traffic arrives (VXLAN, GENEVE, GTP-U). */
+export interface UdpTunnelPortConfig {
+  kind: 'vxlan' | 'geneve' | 'gtpu';
+  /** Local IPv4 address, default 0.0.0.0. */
+  address: string;
+  /** Local UDP port; default 4789 / 6081 / 2152. */
+  port: number;
+  /** UDP port packets to a device's tunnel endpoint go to; default the well-known port; 0 = its source port. */
+  replyPort: number;
+}
+
+export interface TunPortConfig {
+  kind: 'tun';
+  name: string;
+  /** CIDRs added to the device; default none. */
+  addresses: string[];
+  mtu?: number;
+}
+
+export interface PcapPortConfig {
+  kind: 'pcap';
+  file: string;
+  pace: 'fast' | 'capture';
+}
+
+export type DevicePortConfig = UdpTunnelPortConfig | TunPortConfig | PcapPortConfig;
+
+/**
+ * `gateway.ports`: `devices` is where device traffic arrives; `network` (a TUN) is where it leaves
+ * toward the servers. Without `network`, a tunnel port returns every packet to its sender (bump in
+ * the wire) and a TUN port writes packets back into the same device.
+ */
+export interface PortsConfig {
+  devices: DevicePortConfig;
+  network?: TunPortConfig;
+  /** The gateway's MAC inside Ethernet tunnels (ARP replies, re-encapsulated frames); default 02:66:67:00:00:01. */
+  gatewayMac: string;
 }
 
 export interface GroupConfig {
@@ -92,4 +133,6 @@ export const CONFIG_DEFAULTS = {
   maxUnregisteredDevices: 100_000,
   flowTableCapacity: 1_000_000,
   customAppCategory: 'custom',
+  gatewayMac: '02:66:67:00:00:01',
+  tunnelPorts: { vxlan: 4789, geneve: 6081, gtpu: 2152 },
 } as const;

@@ -171,6 +171,21 @@ export class DeviceDirectory {
     return this.lookupOrCreate(buf, aOff, len);
   }
 
+  /**
+   * Which address of a packet is the device's, without creating or looking up any device: 0 = the
+   * source, 1 = the destination, -1 = neither can be told from the packet alone (no subnet matches; or,
+   * with nothing declared, both are public). Used to shard packets by device across workers.
+   */
+  deviceSide(buf: Uint8Array, srcOff: number, dstOff: number, ipVersion: 4 | 6): 0 | 1 | -1 {
+    if (this.mode === 'subnets') {
+      if (this.inSubnet(buf, srcOff, ipVersion)) return 0;
+      return this.inSubnet(buf, dstOff, ipVersion) ? 1 : -1;
+    }
+    const priv = ipVersion === 4 ? isPrivateV4 : isPrivateV6;
+    if (priv(buf, srcOff)) return 0;
+    return priv(buf, dstOff) ? 1 : -1;
+  }
+
   private inSubnet(buf: Uint8Array, off: number, ipVersion: 4 | 6): boolean {
     if (ipVersion === 4) {
       const n = this.v4Net.length;

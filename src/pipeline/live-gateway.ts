@@ -1,0 +1,248 @@
+// The live gateway: ports in, the pipeline (worker.ts, unchanged) in the middle, forwarding out.
+//
+//   devices port ──► Pipeline.processFrame ──► forward ──► network port (VPG / routed mode)
+//        ▲                                       │  └───► back to the sender (bump in the wire)
+//        └──── re-encapsulate to the device ◄────┴─ network port ◄── return traffic
+//
+// Modes, from which ports are given:
+// - tunnel port (VXLAN/GENEVE/GTP-U), no network port: bump in the wire. Every datagram goes back to
+//   its sender as it came (same tunnel header, VNI, GENEVE options), outer addresses swapped.
+// - tunnel port + network TUN (VPG): inner IP packets go to the TUN (the kernel routes them on);
+//   packets the kernel routes into the TUN for a device are re-encapsulated with the tunnel header
+//   that device last used and sent to its endpoint (DeviceEndpoints). Ethernet tunnels get proxy ARP.
+// - TUN port (routed mode): packets read from it are written to the network TUN, and back; without a
+//   network port, into the same TUN (policy routing in the kernel decides where they go next).
+// - pcap port: inspection only, nothing is forwarded.
+// Forwarding allocates nothing per packet.
+import type { FrameBatch } from '../core/frame-batch.js';
+import { TunnelKind } from '../core/layers.js';
+import type { Port } from '../io/ports/port.js';
+import { nowUs } from '../io/ports/port.js';
+import { UdpTunnelPort } from '../io/ports/udp-tunnel-port.js';
+import { TunPort } from '../io/ports/tun-port.js';
+import { geneveProtocol } from '../io/ports/tunnel-kind.js';
+import type { Pipeline } from './worker.js';
+import { DeviceEndpoints, MAX_TUNNEL_HDR } from './live-endpoints.js';
+import { ARP_FRAME_LEN, isAnswerableArpRequest, writeArpReply } from './live-arp.js';
+
+export const DEFAULT_GATEWAY_MAC = Uint8Array.of(0x02, 0x66, 0x67, 0x00, 0x00, 0x01);
+const ETH_LEN = 14;
+const ETHERTYPE_TEB = 0x6558;
+/** How often report intervals are closed while no packet arrives. */
+const IDLE_TICK_MS = 1000;
+
+export type LiveMode = 'bump' | 'vpg' | 'routed' | 'file';
+
+export interface LiveGatewayOptions {
+  pipeline: Pipeline;
+  /** Where device traffic arrives. */
+  devices: Port;
+  /** Where it leaves toward the servers (a TUN); see the modes above. */
+  network?: TunPort;
+  /** UDP port of device tunnel endpoints: default the tunnel's well-known port; 0 = the port they sent from. */
+  replyPort?: number;
+  /** Our MAC inside Ethernet tunnels (ARP replies, re-encapsulated frames). */
+  gatewayMac?: Uint8Array;
+  /** Called after each batch has been processed and forwarded (captures, tests). */
+  afterBatch?: () => void;
+}
+
+export interface LiveGatewayCounters {
+  /** Datagrams returned to their sender (bump in the wire). */
+  returned: number;
+  /** Packets written to the network port. */
+  toNetwork: number;
+  /** Packets sent toward devices (re-encapsulated, or written to the devices TUN). */
+  toDevices: number;
+  /** Return packets for no device, or for a device whose tunnel endpoint is not known yet. */
+  noRoute: number;
+  /** Tunnel datagrams without an IP packet inside that were not answered (dropped in VPG mode). */
+  nonIp: number;
+  arpReplies: number;
+}
+
+export class LiveGateway {
+  readonly mode: LiveMode;
+  readonly counters: LiveGatewayCounters = { returned: 0, toNetwork: 0, toDevices: 0, noRoute: 0, nonIp: 0, arpReplies: 0 };
+  readonly endpoints = new DeviceEndpoints();
+  private readonly pipeline: Pipeline;
+  private readonly tunnel: UdpTunnelPort | null;
+  private readonly devTun: TunPort | null;
+  private readonly net: TunPort | null;
+  private readonly replyPort: number;
+  private readonly mac: Uint8Array;
+  private timer: NodeJS.Timeout | null = null;
+  private running = false;
+
+  constructor(private readonly opts: LiveGatewayOptions) {
+    this.pipeline = opts.pipeline;
+    const d = opts.devices;
+    this.tunnel = d instanceof UdpTunnelPort ? d : null;
+    this.devTun = d instanceof TunPort ? d : null;
+    this.net = opts.network ?? null;
+    if (d.kind === 'pcap') {
+      if (this.net) throw new Error('a pcap port forwards nothing: no network port');
+      this.mode = 'file';
+    } else if (this.devTun) this.mode = 'routed';
+    else this.mode = this.net ? 'vpg' : 'bump';
+    this.replyPort = opts.replyPort ?? this.tunnel?.defaultPeerPort ?? 0;
+    this.mac = opts.gatewayMac ?? DEFAULT_GATEWAY_MAC;
+  }
+
+  /** Starts the network port first (so nothing arrives with nowhere to go), then the devices port. */
+  async start(): Promise<void> {
+    if (this.net) await this.net.start((b) => this.onNetworkBatch(b));
+    try {
+      await this.opts.devices.start((b) => this.onDeviceBatch(b));
+    } catch (e) {
+      await this.net?.stop();
+      throw e;
+    }
+    this.running = true;
+    if (this.mode !== 'file') {
+      // live ports stamp packets with the wall clock: close report intervals on time even when idle
+      this.timer = setInterval(() => this.pipeline.inspection.advance(nowUs()), IDLE_TICK_MS);
+      this.timer.unref();
+    }
+  }
+
+  /** Stops the ports and ends every flow (the last reports are emitted). Idempotent. */
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.opts.devices.stop();
+    await this.net?.stop();
+    if (this.running) this.pipeline.finish();
+    this.running = false;
+  }
+
+  private onDeviceBatch(b: FrameBatch): void {
+    const pl = this.pipeline;
+    const n = b.count;
+    for (let i = 0; i < n; i++) {
+      pl.processFrame(b.buf, b.off[i], b.capLen[i], b.wireLen[i], b.tsUs[i], b.linkType[i], b.ifIndex[i]);
+      if (this.tunnel) this.fromTunnel(this.tunnel, i);
+      else if (this.devTun) this.routed(b, i, this.net ?? this.devTun);
+    }
+    this.opts.afterBatch?.();
+  }
+
+  private onNetworkBatch(b: FrameBatch): void {
+    const pl = this.pipeline;
+    const n = b.count;
+    for (let i = 0; i < n; i++) {
+      pl.processFrame(b.buf, b.off[i], b.capLen[i], b.wireLen[i], b.tsUs[i], b.linkType[i], b.ifIndex[i]);
+      if (this.tunnel) this.toTunnel(this.tunnel);
+      else if (this.devTun) this.routed(b, i, this.devTun);
+    }
+    this.tunnel?.flush();
+    this.opts.afterBatch?.();
+  }
+
+  /** Routed mode: the packet as read goes out of `out`. */
+  private routed(b: FrameBatch, i: number, out: TunPort): void {
+    if (!out.write(b.buf, b.off[i], b.capLen[i])) return;
+    if (out === this.net) this.counters.toNetwork++;
+    else this.counters.toDevices++;
+  }
+
+  /** A datagram from a device's tunnel endpoint, just processed: return it, or forward its inner packet. */
+  private fromTunnel(port: UdpTunnelPort, i: number): void {
+    const p = this.pipeline.view;
+    if (p.tunnelDepth === 0) return; // not a tunnel packet: the pipeline counted it, nothing to forward
+    const buf = p.buf;
+    const dgOff = port.datagramOff(i);
+    const kind = p.tunnelKind[0];
+    const innerOff = p.tunnelHdrOff[0] + p.tunnelHdrLen[0];
+    const ethernet = kind === TunnelKind.VXLAN || (kind === TunnelKind.GENEVE && geneveProtocol(buf, p.tunnelHdrOff[0]) === ETHERTYPE_TEB);
+    // bump in the wire is transparent (everything goes back as it came); a VPG answers ARP itself
+    if (this.net !== null && ethernet && p.ipVersion === 0 && isAnswerableArpRequest(buf, innerOff, p.frameEnd - innerOff)) {
+      this.answerArp(port, i, dgOff, innerOff);
+      return;
+    }
+    if (this.net === null) {
+      if (port.reply(i, this.replyPort)) this.counters.returned++;
+      return;
+    }
+    if (p.ipVersion === 0 || p.l3Off < 0) {
+      this.counters.nonIp++;
+      return;
+    }
+    const idx = p.flowIdx;
+    if (idx >= 0) {
+      const a = this.pipeline.attrs;
+      const dev = a.device[idx];
+      // learn only from packets the device itself sent
+      if (dev >= 0 && p.flowDir === a.deviceSide[idx]) {
+        this.endpoints.learn(dev, port.peerAddr[i], port.peerPort[i], buf, dgOff, innerOff - dgOff, ethernet ? innerOff + 6 : -1);
+      }
+    }
+    let len = p.ipLen;
+    if (len <= 0 || p.l3Off + len > p.frameEnd) len = p.frameEnd - p.l3Off;
+    if (this.net.write(buf, p.l3Off, len)) this.counters.toNetwork++;
+  }
+
+  /** A packet from the network TUN, just processed: re-encapsulate it to its device's tunnel endpoint. */
+  private toTunnel(port: UdpTunnelPort): void {
+    const p = this.pipeline.view;
+    const idx = p.flowIdx;
+    const dev = idx >= 0 ? this.pipeline.attrs.device[idx] : -1;
+    const ep = this.endpoints;
+    if (dev < 0 || !ep.has(dev) || p.l3Off < 0) {
+      this.counters.noRoute++;
+      return;
+    }
+    const src = p.buf;
+    let len = p.ipLen;
+    if (len <= 0 || p.l3Off + len > p.frameEnd) len = p.frameEnd - p.l3Off;
+    const hl = ep.hdrLen[dev];
+    const eth = ep.ethernet[dev] === 1 ? ETH_LEN : 0;
+    const o = port.reserve(hl + eth + len);
+    if (o < 0) {
+      port.counters.txDrops++;
+      return;
+    }
+    const out = port.sendBuf;
+    const h = dev * MAX_TUNNEL_HDR;
+    for (let k = 0; k < hl; k++) out[o + k] = ep.hdr[h + k];
+    const kind = port.kind;
+    if (kind === 'gtpu') {
+      // GTP-U length: everything after the 8 mandatory header bytes
+      const gl = hl - 8 + len;
+      out[o + 2] = gl >> 8;
+      out[o + 3] = gl & 0xff;
+      out[o + 1] = 255; // G-PDU
+    } else if (kind === 'geneve' && eth === 0) {
+      out[o + 2] = p.ipVersion === 6 ? 0x86 : 0x08;
+      out[o + 3] = p.ipVersion === 6 ? 0xdd : 0x00;
+    }
+    let w = o + hl;
+    if (eth > 0) {
+      const m = dev * 6;
+      for (let k = 0; k < 6; k++) {
+        out[w + k] = ep.mac[m + k];
+        out[w + 6 + k] = this.mac[k];
+      }
+      out[w + 12] = p.ipVersion === 6 ? 0x86 : 0x08;
+      out[w + 13] = p.ipVersion === 6 ? 0xdd : 0x00;
+      w += ETH_LEN;
+    }
+    const from = p.l3Off;
+    for (let k = 0; k < len; k++) out[w + k] = src[from + k];
+    port.commit(hl + eth + len, ep.addr[dev], this.replyPort === 0 ? ep.port[dev] : this.replyPort);
+    this.counters.toDevices++;
+  }
+
+  private answerArp(port: UdpTunnelPort, i: number, dgOff: number, innerOff: number): void {
+    const hl = innerOff - dgOff;
+    const o = port.reserve(hl + ARP_FRAME_LEN);
+    if (o < 0) return;
+    const out = port.sendBuf;
+    const buf = this.pipeline.view.buf;
+    for (let k = 0; k < hl; k++) out[o + k] = buf[dgOff + k];
+    writeArpReply(out, o + hl, buf, innerOff, this.mac);
+    port.commit(hl + ARP_FRAME_LEN, port.peerAddr[i], this.replyPort === 0 ? port.peerPort[i] : this.replyPort);
+    this.counters.arpReplies++;
+  }
+}
+

@@ -1,0 +1,52 @@
+// One shard of a sharded replay: decodes every frame (so packet time advances identically in every
+// shard), and processes the frames whose device belongs to this shard.
+import { parentPort, workerData } from 'node:worker_threads';
+import { Pipeline } from '../worker.js';
+import { decodeFrame } from '../../packet/decode.js';
+import { shardOf } from '../shard.js';
+import { fleetSetup } from '../../cli/fleet-setup.js';
+import type { InspectionReportOut } from '../../export/inspection/report-builder.js';
+import type { FromWorker, ShardWorkerData, ToWorker } from './messages.js';
+
+const { shard, shards, setup } = workerData as ShardWorkerData;
+const port = parentPort!;
+const post = (m: FromWorker) => port.postMessage(m);
+
+try {
+  const s = fleetSetup(setup);
+  const reports: InspectionReportOut[] = [];
+  const pipeline = new Pipeline({
+    operatorId: s.operatorId,
+    gatewayId: s.gatewayId,
+    intervalUs: s.intervalSec * 1e6,
+    // each shard holds about its share of the flows; keep headroom for an uneven split
+    flowCapacity: Math.ceil((s.flowCapacity * 2) / shards),
+    devices: s.devices,
+    catalog: s.catalog,
+    dpi: setup.dpi,
+    onReport: (r) => reports.push(r),
+  });
+  const p = pipeline.view;
+  port.on('message', (m: ToWorker) => {
+    try {
+      if (m.type === 'batch') {
+        for (let i = 0; i < m.count; i++) {
+          const ts = m.tsUs[i];
+          pipeline.advanceTime(ts);
+          decodeFrame(p, m.buf, m.off[i], m.capLen[i], m.wireLen[i], ts, m.linkType[i], m.ifIndex[i]);
+          if (shardOf(p, s.devices, shards) === shard) pipeline.processDecoded();
+        }
+        post({ type: 'ack', seq: m.seq, reports: reports.splice(0) });
+      } else {
+        pipeline.finish();
+        const f = pipeline.flows.stats;
+        post({ type: 'done', reports: reports.splice(0), stats: pipeline.stats, flows: { created: f.created, evicted: f.evicted } });
+        port.close();
+      }
+    } catch (e) {
+      post({ type: 'error', message: (e as Error).stack ?? String(e) });
+    }
+  });
+} catch (e) {
+  post({ type: 'error', message: (e as Error).message });
+}

@@ -7,6 +7,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(argv
   flows: { summary: 'print the flows of a capture, one stable sorted line each', load: () => import('./commands/flows.js') },
   sim: { summary: 'write a simulated fleet capture (pcap)', load: () => import('./commands/sim.js') },
   demo: { summary: 'run the demo gateway fed live by the fleet simulator (what `npm start` runs)', load: () => import('./commands/demo.js') },
+  gateway: { summary: 'run the live gateway on the ports of gateway.ports (VXLAN/GENEVE/GTP-U/TUN/pcap)', load: () => import('./commands/gateway.js') },
   serve: { summary: 'run the REST API over the store (with --demo: the simulated fleet too)', load: () => import('./commands/serve.js') },
   gateways: { summary: 'list or create gateways (REST API client)', load: () => import('./commands/gateways.js') },
   devices: { summary: 'list devices or import them from CSV (REST API client)', load: () => import('./commands/devices.js') },

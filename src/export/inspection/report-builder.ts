@@ -1,6 +1,7 @@
 // Builds the Inspection report (schemas/inspection-report.schema.json) from one device's interval.
 
 import type { DeviceInterval } from './interval-accumulator.js';
+import type { InspectionReport, AppMethod, ReportDestination } from '../records/inspection-report.js';
 
 export interface ReportContext {
   operatorId: string;
@@ -15,40 +16,8 @@ export interface ReportDevice {
   registered: boolean;
 }
 
-export interface InspectionReportOut {
-  recordType: 'inspection';
-  recordId: string;
-  operatorId: string;
-  gatewayId: string;
-  imsi?: string;
-  timestamp: number;
-  payloads: {
-    device: { ip: string; name?: string; group?: string; registered: boolean };
-    interval: { start: number; end: number };
-    uplink: { packets: number; bytes: number };
-    downlink: { packets: number; bytes: number };
-    flows: { active: number; new: number };
-    destinations: {
-      address: string;
-      port: number;
-      protocol: string;
-      name?: string;
-      uplinkBytes: number;
-      downlinkBytes: number;
-      bytes: number;
-      packets: number;
-    }[];
-    applications: {
-      app: string;
-      method: string;
-      packets: number;
-      bytes: number;
-      uplinkBytes: number;
-      downlinkBytes: number;
-      flows: number;
-    }[];
-  };
-}
+/** The report as it leaves the data path: the record type of schemas/inspection-report.schema.json. */
+export type InspectionReportOut = InspectionReport;
 
 export function buildInspectionReport(
   ctx: ReportContext,
@@ -65,7 +34,7 @@ export function buildInspectionReport(
     .sort((a, b) => b.bytes - a.bytes || cmp(a.address, b.address) || a.port - b.port)
     .slice(0, topN)
     .map((d) => {
-      const out: InspectionReportOut['payloads']['destinations'][number] = {
+      const out: ReportDestination = {
         address: d.address,
         port: d.port,
         protocol: d.protocol,
@@ -80,7 +49,7 @@ export function buildInspectionReport(
   const applications = [...acc.apps.values()]
     .map((a) => ({
       app: a.app,
-      method: a.method,
+      method: a.method as AppMethod,
       packets: a.packets,
       bytes: a.uplinkBytes + a.downlinkBytes,
       uplinkBytes: a.uplinkBytes,
@@ -88,7 +57,7 @@ export function buildInspectionReport(
       flows: a.flows,
     }))
     .sort((a, b) => b.bytes - a.bytes || cmp(a.app, b.app));
-  const device: InspectionReportOut['payloads']['device'] = { ip: dev.ip, registered: dev.registered };
+  const device: InspectionReport['payloads']['device'] = { ip: dev.ip, registered: dev.registered };
   if (dev.name) device.name = dev.name;
   if (dev.group) device.group = dev.group;
   const report: InspectionReportOut = {

@@ -184,7 +184,7 @@ test('history: reports and flows are queryable by device, app and time', () => {
       downlink: { packets: 1, bytes: 1 },
       flows: { active: 1, new: 1 },
       destinations: [],
-      applications: apps.map((app) => ({ app, method: 'dpi', packets: 1, bytes: 2, uplinkBytes: 1, downlinkBytes: 1, flows: 1 })),
+      applications: apps.map((app) => ({ app, method: 'dpi' as const, packets: 1, bytes: 2, uplinkBytes: 1, downlinkBytes: 1, flows: 1 })),
     },
   });
   s.history.addReports([report('10.128.0.1', 1000, ['mqtt']), report('10.128.0.1', 2000, ['dns']), report('10.128.0.2', 3000, ['mqtt', 'dns'])]);

@@ -1,0 +1,273 @@
+// The live gateway: ports in, the pipeline (worker.ts, unchanged) in the middle, forwarding out.
+//
+//   devices port ──► Pipeline.processFrame ──► forward ──► network port (VPG / routed mode)
+//        ▲                                       │  └───► back to the sender (bump in the wire)
+//        └──── re-encapsulate to the device ◄────┴─ network port ◄── return traffic
+//
+// Modes, from which ports are given:
+// - tunnel port (VXLAN/GENEVE/GTP-U), no network port: bump in the wire. Every datagram goes back to
+//   its sender as it came (same tunnel header, VNI, GENEVE options), outer addresses swapped.
+// - tunnel port + network TUN (VPG): inner IP packets go to the TUN (the kernel routes them on);
+//   packets the kernel routes into the TUN for a device are re-encapsulated with the tunnel header
+//   that device last used and sent to its endpoint (DeviceEndpoints). Ethernet tunnels get proxy ARP.
+// - TUN port (routed mode): packets read from it are written to the network TUN, and back; without a
+//   network port, into the same TUN (policy routing in the kernel decides where they go next).
+// - pcap port: inspection only, nothing is forwarded.
+// Forwarding allocates nothing per packet.
+import type { FrameBatch } from '../core/frame-batch.js';
+import { LinkType, TunnelKind } from '../core/layers.js';
+import { writeIpv4Simple } from '../packet/build/ipv4.js';
+import { writeUdp } from '../packet/build/udp.js';
+import type { Port } from '../io/ports/port.js';
+import { nowUs } from '../io/ports/port.js';
+import { OUTER_LEN, UdpTunnelPort } from '../io/ports/udp-tunnel-port.js';
+import { TunPort } from '../io/ports/tun-port.js';
+import { geneveProtocol } from '../io/ports/tunnel-kind.js';
+import type { Pipeline } from './worker.js';
+import { DeviceEndpoints, MAX_TUNNEL_HDR } from './live-endpoints.js';
+import { ARP_FRAME_LEN, isAnswerableArpRequest, writeArpReply } from './live-arp.js';
+
+export const DEFAULT_GATEWAY_MAC = Uint8Array.of(0x02, 0x66, 0x67, 0x00, 0x00, 0x01);
+const ETH_LEN = 14;
+const ETHERTYPE_TEB = 0x6558;
+/** How often report intervals are closed while no packet arrives. */
+const IDLE_TICK_MS = 1000;
+
+export type LiveMode = 'bump' | 'vpg' | 'routed' | 'file';
+
+export interface LiveGatewayOptions {
+  pipeline: Pipeline;
+  /** Where device traffic arrives. */
+  devices: Port;
+  /** Where it leaves toward the servers (a TUN); see the modes above. */
+  network?: TunPort;
+  /** UDP port of device tunnel endpoints: default the tunnel's well-known port; 0 = the port they sent from. */
+  replyPort?: number;
+  /** Our MAC inside Ethernet tunnels (ARP replies, re-encapsulated frames). */
+  gatewayMac?: Uint8Array;
+  /** Called after each batch has been processed and forwarded (captures, tests). */
+  afterBatch?: () => void;
+}
+
+export interface LiveGatewayCounters {
+  /** Datagrams returned to their sender (bump in the wire). */
+  returned: number;
+  /** Packets written to the network port. */
+  toNetwork: number;
+  /** Packets sent toward devices (re-encapsulated, or written to the devices TUN). */
+  toDevices: number;
+  /** Return packets for no device, or for a device whose tunnel endpoint is not known yet. */
+  noRoute: number;
+  /** Tunnel datagrams without an IP packet inside that were not answered (dropped in VPG mode). */
+  nonIp: number;
+  arpReplies: number;
+}
+
+export class LiveGateway {
+  readonly mode: LiveMode;
+  readonly counters: LiveGatewayCounters = { returned: 0, toNetwork: 0, toDevices: 0, noRoute: 0, nonIp: 0, arpReplies: 0 };
+  readonly endpoints = new DeviceEndpoints();
+  private readonly pipeline: Pipeline;
+  private readonly tunnel: UdpTunnelPort | null;
+  private readonly devTun: TunPort | null;
+  private readonly net: TunPort | null;
+  private readonly replyPort: number;
+  private readonly mac: Uint8Array;
+  private timer: NodeJS.Timeout | null = null;
+  private running = false;
+
+  constructor(private readonly opts: LiveGatewayOptions) {
+    this.pipeline = opts.pipeline;
+    const d = opts.devices;
+    this.tunnel = d instanceof UdpTunnelPort ? d : null;
+    this.devTun = d instanceof TunPort ? d : null;
+    this.net = opts.network ?? null;
+    if (d.kind === 'pcap') {
+      if (this.net) throw new Error('a pcap port forwards nothing: no network port');
+      this.mode = 'file';
+    } else if (this.devTun) this.mode = 'routed';
+    else this.mode = this.net ? 'vpg' : 'bump';
+    this.replyPort = opts.replyPort ?? this.tunnel?.defaultPeerPort ?? 0;
+    this.mac = opts.gatewayMac ?? DEFAULT_GATEWAY_MAC;
+  }
+
+  /** Starts the network port first (so nothing arrives with nowhere to go), then the devices port. */
+  async start(): Promise<void> {
+    if (this.net) await this.net.start((b) => this.onNetworkBatch(b));
+    try {
+      await this.opts.devices.start((b) => this.onDeviceBatch(b));
+    } catch (e) {
+      await this.net?.stop();
+      throw e;
+    }
+    this.running = true;
+    if (this.mode !== 'file') {
+      // live ports stamp packets with the wall clock: close report intervals on time even when idle
+      this.timer = setInterval(() => this.pipeline.inspection.advance(nowUs()), IDLE_TICK_MS);
+      this.timer.unref();
+    }
+  }
+
+  /** Stops the ports and ends every flow (the last reports are emitted). Idempotent. */
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.opts.devices.stop();
+    await this.net?.stop();
+    if (this.running) this.pipeline.finish();
+    this.running = false;
+  }
+
+  private onDeviceBatch(b: FrameBatch): void {
+    const pl = this.pipeline;
+    const n = b.count;
+    for (let i = 0; i < n; i++) {
+      pl.processFrame(b.buf, b.off[i], b.capLen[i], b.wireLen[i], b.tsUs[i], b.linkType[i], b.ifIndex[i]);
+      if (this.tunnel) this.fromTunnel(this.tunnel, i);
+      else if (this.devTun) this.routed(b, i, this.net ?? this.devTun);
+    }
+    this.opts.afterBatch?.();
+  }
+
+  private onNetworkBatch(b: FrameBatch): void {
+    const pl = this.pipeline;
+    const n = b.count;
+    for (let i = 0; i < n; i++) {
+      if (this.tunnel) {
+        // processed once re-encapsulated, so it joins the same flow as the device's uplink (same tunnel)
+        if (!this.toTunnel(this.tunnel, b, i)) {
+          pl.processFrame(b.buf, b.off[i], b.capLen[i], b.wireLen[i], b.tsUs[i], b.linkType[i], b.ifIndex[i]);
+          this.counters.noRoute++;
+        }
+        continue;
+      }
+      pl.processFrame(b.buf, b.off[i], b.capLen[i], b.wireLen[i], b.tsUs[i], b.linkType[i], b.ifIndex[i]);
+      if (this.devTun) this.routed(b, i, this.devTun);
+    }
+    this.tunnel?.flush();
+    this.opts.afterBatch?.();
+  }
+
+  /** Routed mode: the packet as read goes out of `out`. */
+  private routed(b: FrameBatch, i: number, out: TunPort): void {
+    if (!out.write(b.buf, b.off[i], b.capLen[i])) return;
+    const p = this.pipeline.view;
+    const idx = p.flowIdx;
+    const a = this.pipeline.attrs;
+    // direction from the flow: what the device sent goes toward the network
+    if (idx >= 0 && a.device[idx] >= 0 && p.flowDir !== a.deviceSide[idx]) this.counters.toDevices++;
+    else this.counters.toNetwork++;
+  }
+
+  /** A datagram from a device's tunnel endpoint, just processed: return it, or forward its inner packet. */
+  private fromTunnel(port: UdpTunnelPort, i: number): void {
+    const p = this.pipeline.view;
+    if (p.tunnelDepth === 0) return; // not a tunnel packet: the pipeline counted it, nothing to forward
+    const buf = p.buf;
+    const dgOff = port.datagramOff(i);
+    const kind = p.tunnelKind[0];
+    const innerOff = p.tunnelHdrOff[0] + p.tunnelHdrLen[0];
+    const ethernet = kind === TunnelKind.VXLAN || (kind === TunnelKind.GENEVE && geneveProtocol(buf, p.tunnelHdrOff[0]) === ETHERTYPE_TEB);
+    // bump in the wire is transparent (everything goes back as it came); a VPG answers ARP itself
+    if (this.net !== null && ethernet && p.ipVersion === 0 && isAnswerableArpRequest(buf, innerOff, p.frameEnd - innerOff)) {
+      this.answerArp(port, i, dgOff, innerOff);
+      return;
+    }
+    if (this.net === null) {
+      if (port.reply(i, this.replyPort)) this.counters.returned++;
+      return;
+    }
+    if (p.ipVersion === 0 || p.l3Off < 0) {
+      this.counters.nonIp++;
+      return;
+    }
+    const idx = p.flowIdx;
+    if (idx >= 0 && p.ipVersion === 4) {
+      const a = this.pipeline.attrs;
+      // learn only from packets the device itself sent
+      if (a.device[idx] >= 0 && p.flowDir === a.deviceSide[idx]) {
+        const key = ipv4Key(buf, p.srcAddrOff);
+        this.endpoints.learn(key, port.peerAddr[i], port.peerPort[i], buf, dgOff, innerOff - dgOff, ethernet ? innerOff + 6 : -1);
+      }
+    }
+    let len = p.ipLen;
+    if (len <= 0 || p.l3Off + len > p.frameEnd) len = p.frameEnd - p.l3Off;
+    if (this.net.write(buf, p.l3Off, len)) this.counters.toNetwork++;
+  }
+
+  /**
+   * A packet from the network TUN: if it is for a device whose endpoint is known, re-encapsulate it
+   * with that device's tunnel header (behind a synthetic outer header, like received datagrams), run
+   * it through the pipeline and queue it to the endpoint. False when there is no route.
+   */
+  private toTunnel(port: UdpTunnelPort, b: FrameBatch, i: number): boolean {
+    const src = b.buf;
+    const from = b.off[i];
+    let len = b.capLen[i];
+    if (len < 20 || src[from] >> 4 !== 4) return false;
+    const ep = this.endpoints;
+    const dev = ep.find(ipv4Key(src, from + 16));
+    if (dev < 0) return false;
+    const ipLen = (src[from + 2] << 8) | src[from + 3];
+    if (ipLen >= 20 && ipLen < len) len = ipLen;
+    const hl = ep.hdrLen[dev];
+    const eth = ep.ethernet[dev] === 1 ? ETH_LEN : 0;
+    const dlen = hl + eth + len;
+    const o = port.reserve(OUTER_LEN + dlen);
+    if (o < 0) {
+      port.counters.txDrops++;
+      return true;
+    }
+    const out = port.sendBuf;
+    const d = o + OUTER_LEN;
+    const h = dev * MAX_TUNNEL_HDR;
+    for (let k = 0; k < hl; k++) out[d + k] = ep.hdr[h + k];
+    const kind = port.kind;
+    if (kind === 'gtpu') {
+      const gl = hl - 8 + len; // GTP-U length: everything after the 8 mandatory header bytes
+      out[d + 1] = 255; // G-PDU
+      out[d + 2] = gl >> 8;
+      out[d + 3] = gl & 0xff;
+    } else if (kind === 'geneve' && eth === 0) {
+      out[d + 2] = 0x08;
+      out[d + 3] = 0x00;
+    }
+    let w = d + hl;
+    if (eth > 0) {
+      const m = dev * 6;
+      for (let k = 0; k < 6; k++) {
+        out[w + k] = ep.mac[m + k];
+        out[w + 6 + k] = this.mac[k];
+      }
+      out[w + 12] = 0x08;
+      out[w + 13] = 0x00;
+      w += ETH_LEN;
+    }
+    for (let k = 0; k < len; k++) out[w + k] = src[from + k];
+    const wk = port.defaultPeerPort;
+    writeIpv4Simple(out, o, 0, ep.addr[dev], 17, 8 + dlen, 0, 64, false);
+    writeUdp(out, o + 20, wk, wk, dlen);
+    this.pipeline.processFrame(out, o, OUTER_LEN + dlen, OUTER_LEN + dlen, b.tsUs[i], LinkType.IPV4, b.ifIndex[i]);
+    port.commit(dlen, ep.addr[dev], this.replyPort === 0 ? ep.port[dev] : this.replyPort, OUTER_LEN);
+    this.counters.toDevices++;
+    return true;
+  }
+
+  private answerArp(port: UdpTunnelPort, i: number, dgOff: number, innerOff: number): void {
+    const hl = innerOff - dgOff;
+    const o = port.reserve(hl + ARP_FRAME_LEN);
+    if (o < 0) return;
+    const out = port.sendBuf;
+    const buf = this.pipeline.view.buf;
+    for (let k = 0; k < hl; k++) out[o + k] = buf[dgOff + k];
+    writeArpReply(out, o + hl, buf, innerOff, this.mac);
+    port.commit(hl + ARP_FRAME_LEN, port.peerAddr[i], this.replyPort === 0 ? port.peerPort[i] : this.replyPort);
+    this.counters.arpReplies++;
+  }
+}
+
+
+/** IPv4 address at buf[off] as a signed 32-bit int (a small-integer Map key on 64-bit V8). */
+function ipv4Key(buf: Uint8Array, off: number): number {
+  return (buf[off] << 24) | (buf[off + 1] << 16) | (buf[off + 2] << 8) | buf[off + 3];
+}

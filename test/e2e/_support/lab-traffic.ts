@@ -1,0 +1,140 @@
+// Shared pieces of the e2e scenarios: real servers in the server namespace (HTTP via python3, MQTT via
+// mosquitto), real clients in the device namespace (curl, ping, mosquitto_pub), tshark as the referee,
+// and the fleetgate gateway as a child process.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { TestContext } from 'node:test';
+import { existsSync } from 'node:fs';
+import { needTool } from '../../_support/tools.js';
+import { loadNative, nativeLoadError } from '../../../src/io/native/index.js';
+import type { InspectionReportOut } from '../../../src/export/inspection/report-builder.js';
+import type { Background, NetnsLab } from './netns.js';
+
+export const SERVER_IP = '10.129.0.10';
+export const DEVICE_IP = '10.128.0.2';
+export const DEVICE_IMSI = '001010000000042';
+export const HTTP_BODY = 'hello from the server namespace\n';
+
+/** True when this machine can run the namespace e2e tests; otherwise skips (or fails under CI). */
+export function canRunLab(t: TestContext): boolean {
+  const miss = (why: string): false => {
+    if (process.env.CI) assert.fail(`${why} (CI must run this test)`);
+    t.skip(why);
+    return false;
+  };
+  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return miss('needs root (network namespaces, TUN)');
+  if (!existsSync('/dev/net/tun')) return miss('needs /dev/net/tun');
+  if (!loadNative()) return miss(`native addon not built: ${nativeLoadError()}`);
+  for (const tool of ['ip', 'ethtool', 'curl', 'ping', 'mosquitto', 'mosquitto_pub', 'tshark', 'python3']) if (!needTool(t, tool)) return false;
+  return true;
+}
+
+export function tempDir(t: TestContext): string {
+  const dir = mkdtempSync(join(tmpdir(), 'fg-e2e-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** HTTP (port 8080) and MQTT (port 1883) servers in ns, listening on SERVER_IP. */
+export async function startServers(lab: NetnsLab, ns: string, dir: string): Promise<void> {
+  const www = join(dir, 'www');
+  spawnSync('mkdir', ['-p', www]);
+  writeFileSync(join(www, 'hello.txt'), HTTP_BODY);
+  const http = lab.spawn(ns, ['python3', '-u', '-m', 'http.server', '8080', '--bind', SERVER_IP, '--directory', www]);
+  // mosquitto 2 listens on localhost only without a config file
+  const conf = join(dir, 'mosquitto.conf');
+  writeFileSync(conf, `listener 1883 ${SERVER_IP}\nallow_anonymous true\npersistence false\n`);
+  const mqtt = lab.spawn(ns, ['mosquitto', '-c', conf, '-v']);
+  await http.waitFor(/Serving HTTP/, 'the HTTP server');
+  await mqtt.waitFor(/running|Opening ipv4 listen socket/i, 'mosquitto');
+}
+
+/** tshark on iface in ns writing a pcap; resolves once it captures. */
+export async function startCapture(lab: NetnsLab, ns: string, iface: string, pcap: string): Promise<Background> {
+  const ts = lab.spawn(ns, ['tshark', '-i', iface, '-w', pcap, '-q']);
+  await ts.waitFor(/Capturing on/, 'tshark');
+  await settle(300); // 'Capturing on' can come a moment before dumpcap really sees packets
+  return ts;
+}
+
+export interface ClientResults {
+  http: string;
+  ping: string;
+  mqtt: number | null;
+}
+
+/** curl, ping -c 3 and mosquitto_pub from the device namespace; each must succeed. */
+export function runClients(lab: NetnsLab, ns: string): ClientResults {
+  const curl = lab.tryExec(ns, `curl -sS -m 10 http://${SERVER_IP}:8080/hello.txt`);
+  assert.equal(curl.status, 0, `curl failed: ${curl.out}`);
+  assert.equal(curl.out, HTTP_BODY);
+  const ping = lab.tryExec(ns, `ping -c 3 -i 0.2 -W 2 ${SERVER_IP}`);
+  assert.equal(ping.status, 0, `ping failed: ${ping.out}`);
+  assert.match(ping.out, /3 packets transmitted, 3 received/);
+  const pub = lab.tryExec(ns, `mosquitto_pub -h ${SERVER_IP} -p 1883 -i fg-e2e-device -t fleet/meter/1 -q 1 -m '{"kwh":42}'`);
+  assert.equal(pub.status, 0, `mosquitto_pub failed: ${pub.out}`);
+  return { http: curl.out, ping: ping.out, mqtt: pub.status };
+}
+
+/** Packets and IP bytes (sum of ip.len) to or from addr in a pcap, as tshark counts them. */
+export function tsharkCounts(pcap: string, addr: string): { packets: number; bytes: number } {
+  const r = spawnSync('tshark', ['-r', pcap, '-Y', `ip.addr==${addr}`, '-T', 'fields', '-e', 'ip.len'], { encoding: 'utf8', timeout: 30_000 });
+  assert.equal(r.status, 0, `tshark -r failed: ${r.stderr}`);
+  const lens = r.stdout.split('\n').filter((l) => l.trim() !== '').map((l) => Number(l.split(',')[0]));
+  return { packets: lens.length, bytes: lens.reduce((a, b) => a + b, 0) };
+}
+
+/** The device's totals over every report of the run. */
+export function reportTotals(path: string, imsi: string): { packets: number; bytes: number; uplink: number; downlink: number; reports: InspectionReportOut[] } {
+  const reports = readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as InspectionReportOut)
+    .filter((r) => r.imsi === imsi);
+  let packets = 0;
+  let bytes = 0;
+  let uplink = 0;
+  let downlink = 0;
+  for (const r of reports) {
+    const p = r.payloads;
+    packets += p.uplink.packets + p.downlink.packets;
+    bytes += p.uplink.bytes + p.downlink.bytes;
+    uplink += p.uplink.packets;
+    downlink += p.downlink.packets;
+  }
+  return { packets, bytes, uplink, downlink, reports };
+}
+
+/** Writes the fleet config (device with IMSI) plus the given ports section; returns its path. */
+export function writeConfig(dir: string, portsYaml: string): string {
+  const path = join(dir, 'fleet.yaml');
+  writeFileSync(
+    path,
+    [
+      'operator: { id: op-e2e }',
+      'gateway:',
+      '  id: gw-e2e',
+      '  deviceSubnets: [10.128.0.0/24]',
+      '  inspection: { intervalSeconds: 60 }',
+      '  ports:',
+      ...portsYaml.split('\n').map((l) => `    ${l}`),
+      'devices:',
+      `  - { imsi: "${DEVICE_IMSI}", ip: ${DEVICE_IP}, name: meter-e2e }`,
+      '',
+    ].join('\n'),
+  );
+  return path;
+}
+
+/** Starts the gateway (compiled CLI command) in ns and waits for 'ready'. */
+export async function startGateway(lab: NetnsLab, ns: string, config: string, reports: string): Promise<Background> {
+  const script = resolve(process.cwd(), 'dist/test/e2e/_support/run-gateway.js');
+  const gw = lab.spawn(ns, [process.execPath, script, '--config', config, '--out', reports]);
+  await gw.waitFor(/fleetgate gateway: ready/, 'the gateway');
+  return gw;
+}
+
+export const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));

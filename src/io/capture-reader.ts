@@ -22,6 +22,8 @@ export interface CaptureInfo {
 export interface CaptureReader extends AsyncIterable<FrameBatch> {
   readonly info: CaptureInfo;
   close(): Promise<void>;
+  /** With `sharedChunks`: the caller no longer uses this chunk (a batch's `buf`); it may be reused. */
+  release(chunk: Uint8Array): void;
 }
 
 export interface OpenCaptureOptions {
@@ -81,6 +83,10 @@ class FileCaptureReader implements CaptureReader {
     if (this.started) throw new FleetgateError('FG_ERR_USAGE', `${this.info.path}: a capture can be iterated only once`);
     this.started = true;
     return this.frames();
+  }
+
+  release(chunk: Uint8Array): void {
+    this.src.release(chunk);
   }
 
   async close(): Promise<void> {

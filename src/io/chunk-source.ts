@@ -44,6 +44,8 @@ export class ChunkSource implements ParseWindow {
   private prefetch: Prefetch | null = null;
 
   private readonly alloc: (n: number) => Uint8Array;
+  /** Shared mode: standard-size chunks handed back by `release`, reused before allocating new ones. */
+  private readonly pool: Uint8Array[] = [];
 
   /**
    * `shared`: every chunk is a fresh SharedArrayBuffer that is never reused, so batches may be handed
@@ -55,7 +57,15 @@ export class ChunkSource implements ParseWindow {
     private readonly chunkBytes: number,
     private readonly shared = false,
   ) {
-    this.alloc = shared ? allocSharedChunk : allocChunk;
+    this.alloc = shared ? (n) => (n === this.chunkBytes + RESERVE && this.pool.length > 0 ? this.pool.pop()! : allocSharedChunk(n)) : allocChunk;
+  }
+
+  /**
+   * Shared mode: the consumer is done with a chunk (no batch of it is still in use anywhere), so it may
+   * be read into again. Avoids allocating (and page-faulting) a fresh SharedArrayBuffer per chunk.
+   */
+  release(chunk: Uint8Array): void {
+    if (this.shared && chunk.length === this.chunkBytes + RESERVE && chunk !== this.buf && this.pool.length < 8) this.pool.push(chunk);
   }
 
   /** Moves the unconsumed bytes in front of the next chunk and reads until `need` bytes are there or EOF. */

@@ -27,6 +27,8 @@ export interface BatchMessage {
   tsUs: Float64Array;
   linkType: Uint16Array;
   ifIndex: Uint16Array;
+  /** The shard that owns each frame (decided once, on the main thread). */
+  shard: Uint8Array;
 }
 
 export type ToWorker = BatchMessage | { type: 'end' };

@@ -1,9 +1,8 @@
-// One shard of a sharded replay: decodes every frame (so packet time advances identically in every
-// shard), and processes the frames whose device belongs to this shard.
+// One shard of a sharded replay: advances packet time on every frame (so every shard closes intervals
+// at the same times) and decodes and processes the frames the main thread assigned to this shard.
 import { parentPort, workerData } from 'node:worker_threads';
 import { Pipeline } from '../worker.js';
 import { decodeFrame } from '../../packet/decode.js';
-import { shardOf } from '../shard.js';
 import { fleetSetup } from '../../cli/fleet-setup.js';
 import type { InspectionReportOut } from '../../export/inspection/report-builder.js';
 import type { FromWorker, ShardWorkerData, ToWorker } from './messages.js';
@@ -32,9 +31,11 @@ try {
       if (m.type === 'batch') {
         for (let i = 0; i < m.count; i++) {
           const ts = m.tsUs[i];
+          // every frame moves packet time on, so all shards close intervals together
           pipeline.advanceTime(ts);
+          if (m.shard[i] !== shard) continue;
           decodeFrame(p, m.buf, m.off[i], m.capLen[i], m.wireLen[i], ts, m.linkType[i], m.ifIndex[i]);
-          if (shardOf(p, s.devices, shards) === shard) pipeline.processDecoded();
+          pipeline.processDecoded();
         }
         post({ type: 'ack', seq: m.seq, reports: reports.splice(0) });
       } else {

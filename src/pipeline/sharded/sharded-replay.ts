@@ -1,6 +1,6 @@
-// Replays a capture on several worker threads. The main thread reads the file into shared chunks and
-// sends each batch (offsets only; the bytes are shared) to every worker; each worker owns the devices
-// of its shard (see ../shard.ts). Reports are gathered and returned in a stable order (interval end,
+// Replays a capture on several worker threads. The main thread reads the file into shared chunks,
+// decodes each frame once to pick its shard (by device, see ../shard.ts), and sends each batch
+// (offsets and shard numbers; the bytes are shared, not copied) to every worker. Reports are gathered and returned in a stable order (interval end,
 // then record id), so the output does not depend on thread timing.
 import { Worker } from 'node:worker_threads';
 import { openCapture } from '../../io/capture-reader.js';
@@ -8,6 +8,10 @@ import { CaptureError, FleetgateError } from '../../core/errors.js';
 import type { InspectionReportOut } from '../../export/inspection/report-builder.js';
 import type { PipelineStats } from '../worker.js';
 import type { FromWorker, ShardSetup, ShardFlowStats, ToWorker } from './messages.js';
+import { PacketView } from '../../core/packet-view.js';
+import { decodeFrame } from '../../packet/decode.js';
+import { shardOf } from '../shard.js';
+import { fleetSetup } from '../../cli/fleet-setup.js';
 
 /** Batches a worker may have queued before the reader waits for it. */
 const MAX_IN_FLIGHT = 4;
@@ -30,7 +34,12 @@ interface ShardHandle {
 export async function shardedReplay(path: string, shards: number, setup: ShardSetup): Promise<ShardedResult> {
   if (!Number.isInteger(shards) || shards < 2) throw new FleetgateError('FG_ERR_USAGE', 'a sharded replay needs at least 2 workers');
   const reports: InspectionReportOut[] = [];
+  // the main thread decodes each frame once to decide its shard; workers decode only their own
+  const devices = fleetSetup(setup).devices;
+  const view = new PacketView();
   let failure: Error | null = null;
+  // set once the reader is open: counts a worker's ack of batch `seq` toward freeing its chunk
+  let acked: (seq: number) => void = () => {};
   const handles: ShardHandle[] = [];
   for (let shard = 0; shard < shards; shard++) {
     const worker = new Worker(new URL('./replay-worker.js', import.meta.url), { workerData: { shard, shards, setup } });
@@ -39,6 +48,7 @@ export async function shardedReplay(path: string, shards: number, setup: ShardSe
       worker.on('message', (m: FromWorker) => {
         if (m.type === 'ack') {
           for (const r of m.reports) reports.push(r);
+          acked(m.seq);
           h.inFlight--;
           h.wake?.();
         } else if (m.type === 'done') {
@@ -62,10 +72,36 @@ export async function shardedReplay(path: string, shards: number, setup: ShardSe
 
   let captureError: CaptureError | undefined;
   const reader = await openCapture(path, { sharedChunks: true, batchSize: BATCH_FRAMES });
+  // A chunk goes back to the reader once the reader has moved past it and every worker has acked
+  // every batch of it.
+  const pending = new Map<Uint8Array, number>();
+  const chunkOfSeq = new Map<number, Uint8Array>();
+  let current: Uint8Array | null = null;
+  const settle = (chunk: Uint8Array) => {
+    if (chunk !== current && pending.get(chunk) === 0) {
+      pending.delete(chunk);
+      reader.release(chunk);
+    }
+  };
+  acked = (seq: number) => {
+    const chunk = chunkOfSeq.get(seq);
+    if (!chunk) return;
+    const left = (pending.get(chunk) ?? 1) - 1;
+    pending.set(chunk, left);
+    if (left === 0) {
+      for (const [s, c] of chunkOfSeq) if (c === chunk) chunkOfSeq.delete(s);
+      settle(chunk);
+    }
+  };
   try {
     let seq = 0;
     for await (const b of reader) {
       const n = b.count;
+      const shard = new Uint8Array(n);
+      for (let i = 0; i < n; i++) {
+        decodeFrame(view, b.buf, b.off[i], b.capLen[i], b.wireLen[i], b.tsUs[i], b.linkType[i], b.ifIndex[i]);
+        shard[i] = shardOf(view, devices, shards);
+      }
       // the reader reuses its FrameBatch arrays: send copies of the offsets, share the bytes
       const msg: ToWorker = {
         type: 'batch',
@@ -78,7 +114,15 @@ export async function shardedReplay(path: string, shards: number, setup: ShardSe
         tsUs: b.tsUs.slice(0, n),
         linkType: b.linkType.slice(0, n),
         ifIndex: b.ifIndex.slice(0, n),
+        shard,
       };
+      if (b.buf !== current) {
+        const prev = current;
+        current = b.buf;
+        if (prev) settle(prev);
+      }
+      pending.set(b.buf, (pending.get(b.buf) ?? 0) + handles.length);
+      chunkOfSeq.set(msg.seq, b.buf);
       for (const h of handles) {
         while (h.inFlight >= MAX_IN_FLIGHT && !failure) await new Promise<void>((r) => (h.wake = r));
         if (failure) throw failure;

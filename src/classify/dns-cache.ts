@@ -108,6 +108,14 @@ export class DnsCache {
   }
 
   /** Forgets everything a device learned (e.g. the device was removed). */
+  /** Forgets everything (device numbering changed under the cache). */
+  clear(): void {
+    this.devices.clear();
+    this.head = null;
+    this.tail = null;
+    this.count = 0;
+  }
+
   forgetDevice(device: number): void {
     const map = this.devices.get(device < 0 ? -1 : device);
     if (!map) return;

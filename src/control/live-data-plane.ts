@@ -74,6 +74,8 @@ export class GatewayRuntime {
       this.snapshot = this.next;
       this.next = null;
       this.snapshotsApplied++;
+      // devices and the reporting interval reach the data path here, between batches
+      this.pipeline.applyConfig({ devices: this.snapshot.devices, intervalUs: this.snapshot.intervalUs });
     }
   }
 

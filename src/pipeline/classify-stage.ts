@@ -19,6 +19,7 @@ import type { FlowTable } from '../flow/flow-table.js';
 import { AppMethod, type FlowAttributes } from './flow-attributes.js';
 
 export interface ClassifyStageOptions {
+  /** Replaced by `setCatalog` when the configuration changes (applies to flows named afterwards). */
   catalog: AppCatalog;
   /** Keep each flow's metadata until it ends (for metadata records). */
   keepMeta: boolean;
@@ -103,6 +104,10 @@ export class ClassifyStage {
     this.hostByFlow[idx] = undefined;
     this.metaByFlow[idx] = undefined;
     return out;
+  }
+
+  setCatalog(catalog: AppCatalog): void {
+    this.opts.catalog = catalog;
   }
 
   hostOf(idx: number): string | undefined {

@@ -44,6 +44,19 @@ export interface PipelineOptions {
   dpi?: boolean;
 }
 
+export interface PipelineConfigChange {
+  devices?: DeviceDirectory;
+  catalog?: AppCatalog;
+  intervalUs?: number;
+}
+
+/** True when every device index of `a` names the same device (by address) in `b`. */
+function sameNumbering(a: DeviceDirectory, b: DeviceDirectory): boolean {
+  if (b.count < a.count) return false;
+  for (let i = 0; i < a.count; i++) if (a.device(i).ip !== b.device(i).ip) return false;
+  return true;
+}
+
 export interface PipelineStats {
   frames: number;
   ipPackets: number;
@@ -72,7 +85,11 @@ export class Pipeline {
   private lastExpireUs = -Infinity;
   private readonly side = { side: 0 as 0 | 1 };
   private readonly addrScratch = new Uint8Array(16);
-  private readonly devices: DeviceDirectory;
+  private devices: DeviceDirectory;
+  private readonly addrPair = new Uint8Array(32);
+  private readonly addrPairA = this.addrPair.subarray(0, 16);
+  private readonly addrPairB = this.addrPair.subarray(16, 32);
+  private pendingConfig: PipelineConfigChange | null = null;
 
   constructor(private readonly opts: PipelineOptions) {
     this.devices = opts.devices;
@@ -92,7 +109,22 @@ export class Pipeline {
     );
   }
 
+  /** Queues a configuration change for the start of the next batch (safe to call at any time). */
+  queueConfig(c: PipelineConfigChange): void {
+    this.pendingConfig = this.pendingConfig ? { ...this.pendingConfig, ...c } : c;
+  }
+
+  /** Applies a queued configuration change, if any; ports call this between batches. */
+  applyQueuedConfig(): void {
+    const c = this.pendingConfig;
+    if (c) {
+      this.pendingConfig = null;
+      this.applyConfig(c);
+    }
+  }
+
   processBatch(b: FrameBatch): void {
+    this.applyQueuedConfig();
     const n = b.count;
     for (let i = 0; i < n; i++) {
       this.processFrame(b.buf, b.off[i], b.capLen[i], b.wireLen[i], b.tsUs[i], b.linkType[i], b.ifIndex[i]);
@@ -136,6 +168,37 @@ export class Pipeline {
       this.stats.unattributedPackets++;
       this.stats.unattributedBytes += p.ipLen;
     }
+  }
+
+  /**
+   * A new configuration, applied between batches (never inside one): the device directory, the
+   * application catalog, the reporting interval. Traffic already seen stays booked under the devices
+   * it belonged to; active flows are then attributed with the new directory, so no packet is lost or
+   * counted twice, and each counts for the device the configuration said when it was seen.
+   */
+  applyConfig(c: PipelineConfigChange): void {
+    if (c.intervalUs !== undefined) this.inspection.setIntervalUs(c.intervalUs);
+    if (c.catalog) this.classify.setCatalog(c.catalog);
+    if (c.devices && c.devices !== this.devices) {
+      this.inspection.settleAll();
+      const old = this.devices;
+      this.devices = c.devices;
+      this.reattributeFlows();
+      // the DNS cache is keyed by device index: keep it only if the numbering is unchanged
+      if (!sameNumbering(old, c.devices)) this.classify.dnsCache.clear();
+    }
+  }
+
+  private reattributeFlows(): void {
+    const f = this.flows;
+    const a = this.attrs;
+    const pair = this.addrPair;
+    f.forEachActive((idx) => {
+      f.addrA(idx, this.addrPairA);
+      f.addrB(idx, this.addrPairB);
+      a.device[idx] = this.devices.attribute(pair, 0, 16, f.ipVersion[idx] as 4 | 6, -1, this.side);
+      a.deviceSide[idx] = this.side.side;
+    });
   }
 
   /** End of input: end every flow and close the last interval. */

@@ -28,6 +28,13 @@ export interface FlowDescriber {
   deviceInfo(deviceIdx: number): ReportDevice;
 }
 
+/** A device's open interval: keyed by identity (IMSI, else IP), not by directory index, so a new
+ *  device directory (config snapshot) mid-interval does not split or mix devices. */
+interface OpenDevice {
+  info: ReportDevice;
+  acc: DeviceInterval;
+}
+
 export interface AggregatorOptions extends ReportContext {
   intervalUs: number;
   topDestinations?: number;
@@ -38,8 +45,10 @@ export class InspectionAggregator {
   private readonly repPkts1: Float64Array;
   private readonly repBytes0: Float64Array;
   private readonly repBytes1: Float64Array;
-  /** Accumulators of the open interval, by device index. */
-  private open = new Map<number, DeviceInterval>();
+  /** Accumulators of the open interval, by device identity. */
+  private open = new Map<string, OpenDevice>();
+  /** Interval length to use from the next interval on (a config change never cuts one short). */
+  private nextIntervalUs = 0;
   private intervalStartUs = -1;
   private readonly delta: FlowDelta = { upPackets: 0, upBytes: 0, downPackets: 0, downBytes: 0 };
   reportsEmitted = 0;
@@ -61,6 +70,19 @@ export class InspectionAggregator {
     return this.opts.intervalUs;
   }
 
+  /** A new reporting interval takes effect when the open interval closes. */
+  setIntervalUs(us: number): void {
+    if (us !== this.opts.intervalUs) this.nextIntervalUs = us;
+  }
+
+  /**
+   * Books every flow's unreported traffic under its current device now - before a new device
+   * directory re-attributes the flows - so each packet counts for the device it belonged to when seen.
+   */
+  settleAll(): void {
+    this.flows.forEachActive((idx) => this.takeDelta(idx));
+  }
+
   /** Call with every packet's time before it is counted; closes intervals the time has passed. */
   advance(tsUs: number): void {
     if (this.intervalStartUs < 0) {
@@ -69,6 +91,10 @@ export class InspectionAggregator {
     }
     if (tsUs < this.intervalStartUs + this.opts.intervalUs) return;
     this.closeInterval();
+    if (this.nextIntervalUs > 0) {
+      this.opts.intervalUs = this.nextIntervalUs;
+      this.nextIntervalUs = 0;
+    }
     this.intervalStartUs = alignDown(tsUs, this.opts.intervalUs);
   }
 
@@ -103,11 +129,11 @@ export class InspectionAggregator {
     this.flows.forEachActive((idx) => this.takeDelta(idx));
     const start = this.intervalStartUs;
     const end = start + this.opts.intervalUs;
-    const devices = [...this.open.keys()].sort((a, b) => a - b);
-    for (const dev of devices) {
-      const acc = this.open.get(dev)!;
+    const keys = [...this.open.keys()].sort();
+    for (const key of keys) {
+      const { info, acc } = this.open.get(key)!;
       if (acc.empty) continue;
-      this.emit(buildInspectionReport(this.opts, this.describe.deviceInfo(dev), start, end, acc, this.opts.topDestinations ?? 10));
+      this.emit(buildInspectionReport(this.opts, info, start, end, acc, this.opts.topDestinations ?? 10));
       this.reportsEmitted++;
     }
     this.open = new Map();
@@ -142,12 +168,16 @@ export class InspectionAggregator {
   }
 
   private acc(dev: number): DeviceInterval {
-    let a = this.open.get(dev);
-    if (!a) {
-      a = new DeviceInterval();
-      this.open.set(dev, a);
+    const info = this.describe.deviceInfo(dev);
+    const key = info.imsi ?? info.ip;
+    let o = this.open.get(key);
+    if (!o) {
+      o = { info, acc: new DeviceInterval() };
+      this.open.set(key, o);
+    } else {
+      o.info = info; // the latest name/group wins for the report
     }
-    return a;
+    return o.acc;
   }
 }
 

@@ -16,5 +16,9 @@ if (files.length === 0) {
   console.error(`no test files under ${root}${filter ? ` matching ${filter}` : ''}`);
   process.exit(1);
 }
-const r = spawnSync(process.execPath, ['--test', '--test-concurrency=2', ...files], { stdio: 'inherit' });
+// --test-timeout: no single test may hang CI (the slowest, a 30 s broker outage, takes about a minute);
+// --test-force-exit: a test file whose tests are done exits even if a client left a socket open.
+const r = spawnSync(process.execPath, ['--test', '--test-concurrency=2', '--test-timeout=300000', '--test-force-exit', ...files], {
+  stdio: 'inherit',
+});
 process.exit(r.status ?? 1);

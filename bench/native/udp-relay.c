@@ -1,6 +1,6 @@
 /* udp-relay: the C baseline for the live gateway benchmark. Receives UDP datagrams on a port with
  * recvmmsg and forwards each one unchanged to a fixed host:port with sendmmsg (batches of up to 256).
- * Prints datagrams/s once a second on stderr.
+ * Prints "ready" on stderr once bound, then datagrams/s once a second (while traffic flows) on stderr.
  * usage: udp-relay <listen-port> <dst-ipv4> <dst-port> [bind-ipv4=0.0.0.0] */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -50,6 +50,8 @@ int main(int argc, char **argv) {
   }
   signal(SIGINT, on_signal);
   signal(SIGTERM, on_signal);
+  fprintf(stderr, "ready\n");
+  fflush(stderr);
 
   static char bufs[BATCH][SLOT];
   static struct iovec iov[BATCH];
@@ -85,7 +87,8 @@ int main(int argc, char **argv) {
     window += n;
   report:
     if (now() - mark >= 1.0) {
-      fprintf(stderr, "relay: %.0f datagrams/s (total %llu, dropped %llu)\n", window / (now() - mark), total, dropped);
+      if (window > 0)
+        fprintf(stderr, "relay: %.0f datagrams/s (total %llu, dropped %llu)\n", window / (now() - mark), total, dropped);
       window = 0;
       mark = now();
     }

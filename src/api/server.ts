@@ -12,6 +12,7 @@ import { ApiError, toErrorReply } from './errors.js';
 import { AuthFailureLimiter, type AuthLimiterOptions } from './auth-limiter.js';
 import type { ApiContext } from './context.js';
 import { ROUTES } from './routes/index.js';
+import { registerDashboard } from './static.js';
 
 import { BODY_LIMIT, CSV_BODY_LIMIT } from './limits.js';
 
@@ -27,6 +28,8 @@ export interface ServerOptions {
   requestsPerMinute?: number;
   /** Behind a reverse proxy: trust X-Forwarded-For for the client address. */
   trustProxy?: boolean;
+  /** The built dashboard to serve at / (default ui/dist beside the package); false: no dashboard. */
+  uiDir?: string | false;
 }
 
 const REDACT = ['req.headers.authorization', 'req.headers["x-api-key"]', 'headers.authorization', 'headers["x-api-key"]', 'key', '*.key'];
@@ -104,6 +107,7 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
   });
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  if (opts.uiDir !== false) registerDashboard(app, opts.uiDir);
   app.addHook('onClose', async () => ctx.captures.stopAll());
   return app;
 }

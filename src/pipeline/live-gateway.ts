@@ -13,6 +13,9 @@
 // - TUN port (routed mode): packets read from it are written to the network TUN, and back; without a
 //   network port, into the same TUN (policy routing in the kernel decides where they go next).
 // - pcap port: inspection only, nothing is forwarded.
+// Junction actions (live-junction.ts) run on every processed packet: Mirroring copies it; Redirection
+// hands a redirected flow's packets to its peer instead of forwarding them, and packets the peer returns
+// continue here (onReturned) to their destination without being processed (counted) a second time.
 // Forwarding allocates nothing per packet.
 import type { FrameBatch } from '../core/frame-batch.js';
 import { LinkType, TunnelKind } from '../core/layers.js';
@@ -26,6 +29,11 @@ import { geneveProtocol } from '../io/ports/tunnel-kind.js';
 import type { Pipeline } from './worker.js';
 import { DeviceEndpoints, MAX_TUNNEL_HDR } from './live-endpoints.js';
 import { ARP_FRAME_LEN, isAnswerableArpRequest, writeArpReply } from './live-arp.js';
+import { LiveJunction, type JunctionStatus } from './live-junction.js';
+import { FleetgateError } from '../core/errors.js';
+import type { DeviceDirectory } from '../control/devices/device-directory.js';
+import type { MirroringConfig } from '../actions/mirror/config.js';
+import type { RedirectionConfig } from '../actions/redirect/config.js';
 
 export const DEFAULT_GATEWAY_MAC = Uint8Array.of(0x02, 0x66, 0x67, 0x00, 0x00, 0x01);
 const ETH_LEN = 14;
@@ -47,6 +55,20 @@ export interface LiveGatewayOptions {
   gatewayMac?: Uint8Array;
   /** Called after each batch has been processed and forwarded (captures, tests). */
   afterBatch?: () => void;
+  /** The device directory the pipeline uses (device groups for mirror filters and redirection selectors). */
+  directory?: DeviceDirectory;
+  /** `gateway.junction.mirroring`: copies of the processed packets to peers (every mode). */
+  mirroring?: MirroringConfig;
+  /** `gateway.junction.redirection`: selected flows through a peer (VPG and routed modes). */
+  redirection?: RedirectionConfig;
+  /** Local address of the redirection socket (default 0.0.0.0). */
+  redirectBindAddress?: string;
+}
+
+export interface LiveGatewayStatus {
+  mode: LiveMode;
+  counters: LiveGatewayCounters;
+  junction: JunctionStatus;
 }
 
 export interface LiveGatewayCounters {
@@ -67,6 +89,7 @@ export class LiveGateway {
   readonly mode: LiveMode;
   readonly counters: LiveGatewayCounters = { returned: 0, toNetwork: 0, toDevices: 0, noRoute: 0, nonIp: 0, arpReplies: 0 };
   readonly endpoints = new DeviceEndpoints();
+  readonly junction: LiveJunction;
   private readonly pipeline: Pipeline;
   private readonly tunnel: UdpTunnelPort | null;
   private readonly devTun: TunPort | null;
@@ -89,15 +112,33 @@ export class LiveGateway {
     else this.mode = this.net ? 'vpg' : 'bump';
     this.replyPort = opts.replyPort ?? this.tunnel?.defaultPeerPort ?? 0;
     this.mac = opts.gatewayMac ?? DEFAULT_GATEWAY_MAC;
+    if (opts.redirection?.enabled && this.mode !== 'vpg' && this.mode !== 'routed') {
+      throw new FleetgateError('FG_ERR_USAGE', `gateway.junction.redirection needs a gateway that forwards packets (vpg or routed mode), not ${this.mode}: add a network port or disable redirection`);
+    }
+    this.junction = new LiveJunction({
+      pipeline: opts.pipeline,
+      directory: opts.directory,
+      mirroring: opts.mirroring,
+      redirection: opts.redirection,
+      redirectBindAddress: opts.redirectBindAddress,
+      onReturned: this.onReturned,
+    });
+  }
+
+  /** Forwarding counters, mirror peers and redirection peers (allocates: call it off the data path). */
+  status(): LiveGatewayStatus {
+    return { mode: this.mode, counters: { ...this.counters }, junction: this.junction.status() };
   }
 
   /** Starts the network port first (so nothing arrives with nowhere to go), then the devices port. */
   async start(): Promise<void> {
+    await this.junction.start();
     if (this.net) await this.net.start((b) => this.onNetworkBatch(b));
     try {
       await this.opts.devices.start((b) => this.onDeviceBatch(b));
     } catch (e) {
       await this.net?.stop();
+      await this.junction.stop();
       throw e;
     }
     this.running = true;
@@ -114,18 +155,22 @@ export class LiveGateway {
     this.timer = null;
     await this.opts.devices.stop();
     await this.net?.stop();
+    await this.junction.stop();
     if (this.running) this.pipeline.finish();
     this.running = false;
   }
 
   private onDeviceBatch(b: FrameBatch): void {
     const pl = this.pipeline;
+    const j = this.junction;
     const n = b.count;
     for (let i = 0; i < n; i++) {
       pl.processFrame(b.buf, b.off[i], b.capLen[i], b.wireLen[i], b.tsUs[i], b.linkType[i], b.ifIndex[i]);
+      j.mirror();
       if (this.tunnel) this.fromTunnel(this.tunnel, i);
       else if (this.devTun) this.routed(b, i, this.net ?? this.devTun);
     }
+    j.afterBatch();
     this.opts.afterBatch?.();
   }
 
@@ -135,21 +180,24 @@ export class LiveGateway {
     for (let i = 0; i < n; i++) {
       if (this.tunnel) {
         // processed once re-encapsulated, so it joins the same flow as the device's uplink (same tunnel)
-        if (!this.toTunnel(this.tunnel, b, i)) {
+        if (!this.toTunnel(this.tunnel, b.buf, b.off[i], b.capLen[i], b.tsUs[i], b.ifIndex[i], true)) {
           pl.processFrame(b.buf, b.off[i], b.capLen[i], b.wireLen[i], b.tsUs[i], b.linkType[i], b.ifIndex[i]);
           this.counters.noRoute++;
         }
         continue;
       }
       pl.processFrame(b.buf, b.off[i], b.capLen[i], b.wireLen[i], b.tsUs[i], b.linkType[i], b.ifIndex[i]);
+      this.junction.mirror();
       if (this.devTun) this.routed(b, i, this.devTun);
     }
     this.tunnel?.flush();
+    this.junction.afterBatch();
     this.opts.afterBatch?.();
   }
 
   /** Routed mode: the packet as read goes out of `out`. */
   private routed(b: FrameBatch, i: number, out: TunPort): void {
+    if (this.junction.redirect()) return;
     if (!out.write(b.buf, b.off[i], b.capLen[i])) return;
     const p = this.pipeline.view;
     const idx = p.flowIdx;
@@ -190,20 +238,21 @@ export class LiveGateway {
         this.endpoints.learn(key, port.peerAddr[i], port.peerPort[i], buf, dgOff, innerOff - dgOff, ethernet ? innerOff + 6 : -1);
       }
     }
+    if (this.junction.redirect()) return;
     let len = p.ipLen;
     if (len <= 0 || p.l3Off + len > p.frameEnd) len = p.frameEnd - p.l3Off;
     if (this.net.write(buf, p.l3Off, len)) this.counters.toNetwork++;
   }
 
   /**
-   * A packet from the network TUN: if it is for a device whose endpoint is known, re-encapsulate it
-   * with that device's tunnel header (behind a synthetic outer header, like received datagrams), run
-   * it through the pipeline and queue it to the endpoint. False when there is no route.
+   * An IP packet src[from, from + len) for the devices (from the network TUN, or returned by a
+   * redirection peer): if it is for a device whose endpoint is known, re-encapsulate it with that
+   * device's tunnel header (behind a synthetic outer header, like received datagrams), run it through
+   * the pipeline when `process` (then it may be mirrored, or redirected instead of sent) and queue it
+   * to the endpoint. False when there is no route.
    */
-  private toTunnel(port: UdpTunnelPort, b: FrameBatch, i: number): boolean {
-    const src = b.buf;
-    const from = b.off[i];
-    let len = b.capLen[i];
+  private toTunnel(port: UdpTunnelPort, src: Uint8Array, from: number, capLen: number, tsUs: number, ifIndex: number, process: boolean): boolean {
+    let len = capLen;
     if (len < 20 || src[from] >> 4 !== 4) return false;
     const ep = this.endpoints;
     const dev = ep.find(ipv4Key(src, from + 16));
@@ -247,11 +296,74 @@ export class LiveGateway {
     const wk = port.defaultPeerPort;
     writeIpv4Simple(out, o, 0, ep.addr[dev], 17, 8 + dlen, 0, 64, false);
     writeUdp(out, o + 20, wk, wk, dlen);
-    this.pipeline.processFrame(out, o, OUTER_LEN + dlen, OUTER_LEN + dlen, b.tsUs[i], LinkType.IPV4, b.ifIndex[i]);
+    if (process) {
+      this.pipeline.processFrame(out, o, OUTER_LEN + dlen, OUTER_LEN + dlen, tsUs, LinkType.IPV4, ifIndex);
+      this.junction.mirror();
+      if (this.junction.redirect()) return true; // the reservation is simply not committed
+    }
     port.commit(dlen, ep.addr[dev], this.replyPort === 0 ? ep.port[dev] : this.replyPort, OUTER_LEN);
     this.counters.toDevices++;
     return true;
   }
+
+  /**
+   * A packet a redirection peer returned (already processed on its way to the peer): it continues to
+   * its destination. VPG: a device's packet goes back into the device's tunnel, anything else to the
+   * network TUN. Routed: a packet for a device to the devices TUN, anything else to the network side.
+   */
+  private readonly onReturned = (buf: Uint8Array, off: number, len: number, ethernet: boolean): void => {
+    const c = this.junction.counters;
+    let ip = off;
+    if (ethernet) {
+      const t = len >= ETH_LEN ? (buf[off + 12] << 8) | buf[off + 13] : 0;
+      if (t !== 0x0800 && t !== 0x86dd) {
+        c.returnedDropped++;
+        return;
+      }
+      ip = off + ETH_LEN;
+    }
+    const ipLen = off + len - ip;
+    const v = ipLen >= 20 ? buf[ip] >> 4 : 0;
+    if (v !== 4 && v !== 6) {
+      c.returnedDropped++;
+      return;
+    }
+    if (this.tunnel !== null) {
+      if (this.toTunnel(this.tunnel, buf, ip, ipLen, nowUs(), 0, false)) {
+        this.tunnel.flush();
+        c.returned++;
+        return;
+      }
+      if (this.net?.write(buf, ip, ipLen)) {
+        this.counters.toNetwork++;
+        c.returned++;
+      } else c.returnedDropped++;
+      return;
+    }
+    const dt = this.devTun;
+    if (dt === null) {
+      c.returnedDropped++;
+      return;
+    }
+    const toDevice = this.net !== null && v === 4 && this.isDeviceAddress(buf, ip + 16);
+    const out = toDevice || this.net === null ? dt : this.net;
+    if (out.write(buf, ip, ipLen)) {
+      c.returned++;
+      if (toDevice) this.counters.toDevices++;
+      else this.counters.toNetwork++;
+    } else c.returnedDropped++;
+  };
+
+  /** True when the IPv4 address at buf[off] is a device of the directory (routed mode, returned packets). */
+  private isDeviceAddress(buf: Uint8Array, off: number): boolean {
+    const d = this.opts.directory;
+    if (!d) return false;
+    // attribute() looks at both addresses: give the same one twice, side 0 = it is the device
+    const dev = d.attribute(buf, off, off, 4, -1, this.side);
+    return dev >= 0;
+  }
+
+  private readonly side = { side: 0 as 0 | 1 };
 
   private answerArp(port: UdpTunnelPort, i: number, dgOff: number, innerOff: number): void {
     const hl = innerOff - dgOff;

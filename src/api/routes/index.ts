@@ -14,6 +14,7 @@ import { reportRoutes } from './reports.js';
 import { flowRoutes } from './flows.js';
 import { counterRoutes } from './counters.js';
 import { captureRoutes } from './captures.js';
+import { liveRoutes } from './live.js';
 
 export type RouteRegistrar = (app: FastifyInstance, ctx: ApiContext) => void;
 
@@ -31,4 +32,5 @@ export const ROUTES: readonly RouteRegistrar[] = [
   flowRoutes,
   counterRoutes,
   captureRoutes,
+  liveRoutes,
 ];

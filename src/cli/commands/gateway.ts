@@ -22,8 +22,13 @@ options:
   --flows-out <file>  finished flows as JSON lines
   --interval <dur>    reporting interval, 10s..1h (default: the config's)
   --duration <dur>    stop by itself after this long (default: until SIGINT/SIGTERM; a pcap port stops at its end)
+  --status-every <dur>  print a status line (forwarding, mirror and redirection peers) this often
+                      (default 10s; 0 = never)
   --no-dpi            applications named by port only
-  --quiet             no summary on standard error`;
+  --quiet             no summary or status lines on standard error
+
+gateway.junction.mirroring and gateway.junction.redirection in the config add Mirroring and
+Redirection (docs/mirroring.md, docs/redirection.md).`;
 
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -35,6 +40,7 @@ export async function run(argv: string[]): Promise<number> {
       'flows-out': { type: 'string' },
       interval: { type: 'string' },
       duration: { type: 'string' },
+      'status-every': { type: 'string' },
       'no-dpi': { type: 'boolean' },
       quiet: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -48,6 +54,7 @@ export async function run(argv: string[]): Promise<number> {
   if (!values.config) throw new FleetgateError('FG_ERR_USAGE', `gateway needs --config <file>\n\n${HELP}`);
   const intervalSec = values.interval ? checkIntervalSec(parseDurationMs(values.interval, '--interval') / 1000) : undefined;
   const stopAfterMs = values.duration ? parseDurationMs(values.duration, '--duration') : 0;
+  const statusMs = values['status-every'] === undefined ? 10_000 : values['status-every'] === '0' ? 0 : parseDurationMs(values['status-every'], '--status-every');
   const setup = fleetSetup({ config: values.config, intervalSec });
   const portsCfg = setup.config?.gateway.ports;
   if (!portsCfg) throw new FleetgateError('FG_ERR_USAGE', `${values.config}: declares no gateway.ports (see docs/live-gateway.md)`);
@@ -70,11 +77,27 @@ export async function run(argv: string[]): Promise<number> {
   let finish: (why: string) => void = () => {};
   const stopped = new Promise<string>((resolve) => (finish = resolve));
   const ports = openPorts(portsCfg, { onFileEnd: (e) => finish(e ? `capture error: ${e.message}` : 'end of capture') });
-  const gw = new LiveGateway({ pipeline, devices: ports.devices, network: ports.network, replyPort: ports.replyPort, gatewayMac: ports.gatewayMac });
+  const junction = setup.config?.gateway.junction;
+  const gw = new LiveGateway({
+    pipeline,
+    devices: ports.devices,
+    network: ports.network,
+    replyPort: ports.replyPort,
+    gatewayMac: ports.gatewayMac,
+    directory: setup.devices,
+    mirroring: junction?.mirroring,
+    redirection: junction?.redirection,
+  });
   await gw.start();
   const labels = [`devices ${ports.devices.label}`];
   if (ports.network) labels.push(`network ${ports.network.label}`);
+  const mirrors = gw.junction.mirrors?.peers.length ?? 0;
+  if (mirrors > 0) labels.push(`${mirrors} mirror peer(s)`);
+  const red = gw.junction.redirector;
+  if (red) labels.push(`redirection to ${red.peers.map((p) => `${p.cfg.address}:${p.cfg.port}`).join(' / ')}`);
+  for (const p of gw.junction.problems) console.error(`fleetgate gateway: warning: mirror peer ${p}`);
   console.error(`fleetgate gateway: ready (${gw.mode}): ${labels.join(', ')}`);
+  const statusTimer = !values.quiet && statusMs > 0 ? setInterval(() => console.error(`fleetgate gateway: status ${JSON.stringify(statusLine(gw))}`), statusMs) : null;
 
   const onSignal = (sig: NodeJS.Signals) => finish(sig);
   process.once('SIGINT', onSignal);
@@ -82,6 +105,7 @@ export async function run(argv: string[]): Promise<number> {
   const timer = stopAfterMs > 0 ? setTimeout(() => finish('duration'), stopAfterMs) : null;
   const why = await stopped;
   if (timer) clearTimeout(timer);
+  if (statusTimer) clearInterval(statusTimer);
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
 
@@ -102,8 +126,35 @@ export async function run(argv: string[]): Promise<number> {
       forwarding: gw.counters,
       devicesPort: ports.devices.counters,
       networkPort: ports.network?.counters,
+      ...statusLine(gw),
     };
     console.error(`fleetgate gateway: stopped ${JSON.stringify(summary)}`);
   }
   return why.startsWith('capture error') ? 1 : 0;
+}
+
+/** Mirror and redirection counters and peer state, compact (one line of JSON). */
+function statusLine(gw: LiveGateway): Record<string, unknown> {
+  const s = gw.status();
+  const j = s.junction;
+  const out: Record<string, unknown> = { forwarding: s.counters };
+  if (j.mirroring.length > 0) {
+    out.mirroring = j.mirroring.map((m) => ({
+      peer: `${m.address} (${m.protocol})`, connected: m.connected, sent: m.sent, dropped: m.dropped, truncated: m.truncated, filtered: m.filtered, errors: m.errors,
+    }));
+  }
+  const r = j.redirection;
+  if (r) {
+    out.redirection = {
+      active: r.active,
+      redirected: j.counters.redirected,
+      returned: j.counters.returned,
+      drops: j.counters.redirectDrops + j.counters.returnedDropped,
+      peers: r.peers.map((p) => ({
+        role: p.role, address: p.address, state: p.state, healthy: p.healthy, rttMs: Math.round(p.rttMs * 10) / 10, packets: p.packets,
+        returned: p.returnedPackets, probesSent: p.probesSent, probesLost: p.probesLost, switches: p.switches, repinned: p.repinned,
+      })),
+    };
+  }
+  return out;
 }

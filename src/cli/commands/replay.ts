@@ -9,6 +9,8 @@ import { FleetgateError } from '../../core/errors.js';
 import { buildEveRecords } from '../../export/records/eve/index.js';
 import { shardedReplay } from '../../pipeline/sharded/sharded-replay.js';
 import type { ShardSetup } from '../../pipeline/sharded/messages.js';
+import { Outputs } from '../../export/outputs.js';
+import { outputsFromFlags } from '../../export/outputs-from-flags.js';
 
 const HELP = `usage: fleetgate replay <capture> [options]
 
@@ -23,6 +25,11 @@ options:
   --out <file>            reports as JSON lines (default: standard output)
   --flows-out <file>      finished flows as JSON lines
   --records <file>        metadata records shaped like Suricata EVE (flow, dns, http, tls, quic, mqtt)
+  --ipfix <host:port>     export finished flows as IPFIX over UDP (e.g. to nfcapd on port 9995)
+  --output <kind:target>  another output (repeatable): jsonl:<file>, webhook:<url>, ipfix:<host:port>,
+                          prometheus:<metrics text file>; added to the config's gateway.outputs
+  --spool <dir>           durable spool for the outputs: records wait there until their destination
+                          acknowledges them, across restarts
   --no-dpi                flows and Inspection only: applications named by port, no DPI
   --workers <n>           replay on n worker threads, sharded by device (default 1); reports only
   --quiet                 no summary on standard error`;
@@ -38,6 +45,9 @@ export async function run(argv: string[]): Promise<number> {
       out: { type: 'string' },
       'flows-out': { type: 'string' },
       records: { type: 'string' },
+      ipfix: { type: 'string' },
+      output: { type: 'string', multiple: true },
+      spool: { type: 'string' },
       'no-dpi': { type: 'boolean' },
       workers: { type: 'string' },
       quiet: { type: 'boolean' },
@@ -54,7 +64,9 @@ export async function run(argv: string[]): Promise<number> {
 
   const workers = values.workers === undefined ? 1 : Number(values.workers);
   if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw new FleetgateError('FG_ERR_USAGE', `--workers: '${values.workers}' is not a number of workers (1..64)`);
+  const outputsCfg = outputsFromFlags(setup.config?.gateway.outputs, { ipfix: values.ipfix, output: values.output, spool: values.spool });
   if (workers > 1) {
+    if (outputsCfg) throw new FleetgateError('FG_ERR_USAGE', 'outputs (gateway.outputs, --ipfix, --output) are not yet available with --workers > 1');
     if (values['flows-out'] || values.records) throw new FleetgateError('FG_ERR_USAGE', '--flows-out and --records are not yet available with --workers > 1');
     return runSharded(positionals[0], workers, { config: values.config, deviceSubnets: values['device-subnet'], intervalSec, dpi: !values['no-dpi'] }, values.out, !!values.quiet);
   }
@@ -62,7 +74,12 @@ export async function run(argv: string[]): Promise<number> {
   const out = values.out ? new JsonlWriter(values.out) : null;
   const flowsOut = values['flows-out'] ? new JsonlWriter(values['flows-out']) : null;
   const records = values.records ? new JsonlWriter(values.records) : null;
+  const outputs = outputsCfg ? new Outputs(outputsCfg, { gatewayId: setup.gatewayId, operatorId: setup.operatorId }) : null;
+  await outputs?.open();
+  const toOutputs = outputs && outputs.size > 0 ? outputs : null;
+  const wantEve = !!records || !!toOutputs?.wants('eve');
   const started = process.hrtime.bigint();
+  let eveSeq = 0;
   const pipeline = new Pipeline({
     operatorId: setup.operatorId,
     gatewayId: setup.gatewayId,
@@ -71,9 +88,19 @@ export async function run(argv: string[]): Promise<number> {
     devices: setup.devices,
     catalog: setup.catalog,
     dpi: !values['no-dpi'],
-    onReport: (r) => (out ? out.write(r) : process.stdout.write(JSON.stringify(r) + '\n')),
-    onFlowEnd: flowsOut ? (f) => flowsOut.write(f) : undefined,
-    onFlowMeta: records
+    onReport: (r) => {
+      if (out) out.write(r);
+      else process.stdout.write(JSON.stringify(r) + '\n');
+      toOutputs?.emit('inspection', r.recordId, r, r.timestamp);
+    },
+    onFlowEnd:
+      flowsOut || toOutputs
+        ? (f) => {
+            flowsOut?.write(f);
+            toOutputs?.emitFlow(f);
+          }
+        : undefined,
+    onFlowMeta: wantEve
       ? (flow, info) => {
           const dot = flow.app.indexOf('.');
           for (const r of buildEveRecords({
@@ -86,11 +113,13 @@ export async function run(argv: string[]): Promise<number> {
             gatewayId: setup.gatewayId,
             operatorId: setup.operatorId,
           })) {
-            records.write(r);
+            records?.write(r);
+            toOutputs?.emit('eve', `${setup.gatewayId}:eve:${info.flowId}:${r.event_type}:${eveSeq++}`, r);
           }
         }
       : undefined,
   });
+  toOutputs?.setGatewayStats(() => ({ frames: pipeline.stats.frames, ipPackets: pipeline.stats.ipPackets, ipBytes: pipeline.stats.ipBytes }));
   let result;
   try {
     result = await replayFile(positionals[0], pipeline);
@@ -98,6 +127,8 @@ export async function run(argv: string[]): Promise<number> {
     out?.close();
     flowsOut?.close();
     records?.close();
+    // what a destination has not acknowledged within the drain time stays spooled for the next run
+    await outputs?.close(Number(process.env.FLEETGATE_OUTPUT_DRAIN_MS ?? 30_000));
   }
   const secs = Number(process.hrtime.bigint() - started) / 1e9;
   const s = pipeline.stats;
@@ -107,6 +138,11 @@ export async function run(argv: string[]): Promise<number> {
         `(${Math.round(s.frames / Math.max(secs, 1e-9))} packets/s); flows ${pipeline.flows.stats.created}, ` +
         `reports ${pipeline.inspection.reportsEmitted}, evicted ${pipeline.flows.stats.evicted}`,
     );
+  }
+  if (toOutputs && !values.quiet) {
+    for (const [name, c] of Object.entries(toOutputs.counters())) {
+      console.error(`output ${name}: queued ${c.queued}, sent ${c.sent}, retried ${c.retried}, spooled ${c.spooled}, dropped ${c.dropped}`);
+    }
   }
   if (process.env.FLEETGATE_PRINT_STATS) {
     console.error(`FLEETGATE_STATS ${JSON.stringify({ ...s, seconds: secs, maxRssKb: process.resourceUsage().maxRSS })}`);

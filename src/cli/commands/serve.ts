@@ -13,7 +13,7 @@ import { parseDurationMs } from '../duration.js';
 
 const HELP = `usage: fleetgate serve [options]
 
-Runs the control plane: REST API (OpenAPI at /openapi.json) over the SQLite store.
+Runs the control plane: REST API (OpenAPI at /openapi.json) over the SQLite store, and the\ndashboard at /.
 options:
   --port <n>          TCP port (default 8080)
   --host <addr>       listen address (default 127.0.0.1; use 0.0.0.0 to expose it)
@@ -80,6 +80,7 @@ export async function run(argv: string[]): Promise<number> {
   const addr = app.server.address();
   const shown = typeof addr === 'object' && addr ? `http://${host.includes(':') ? `[${host}]` : host}:${addr.port}` : String(addr);
   console.log(`fleetgate API on ${shown} (OpenAPI: ${shown}/openapi.json), store ${dbPath}`);
+  console.log(`Dashboard: ${shown}/ (sign in with an API key)`);
   if (feed) console.log(`demo: ${simOpts?.devices} simulated devices feeding gateway ${gateways[gateways.length - 1]}`);
 
   await new Promise<void>((done) => {

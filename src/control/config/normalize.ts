@@ -1,7 +1,9 @@
 // Fills defaults and canonical forms into a config that passed every check.
 import { parseAddress, parseCidr, formatBytes } from './cidr.js';
 import { CONFIG_DEFAULTS } from './types.js';
-import type { CustomAppDef, DeviceConfig, DevicePortConfig, FleetConfig, FlowTimeoutsConfig, GroupConfig, PortsConfig, TunPortConfig } from './types.js';
+import type { OutputsConfig, OutputSinkConfig, OutputRecordType, CustomAppDef, DeviceConfig, DevicePortConfig, FleetConfig, FlowTimeoutsConfig, GroupConfig, JunctionConfig, PortsConfig, TunPortConfig } from './types.js';
+import { parseMirroringConfig } from '../../actions/mirror/config.js';
+import { parseRedirectionConfig } from '../../actions/redirect/config.js';
 
 type Obj = Record<string, unknown>;
 
@@ -53,7 +55,41 @@ export function normalizeConfig(doc: Obj): FleetConfig {
   };
   if (gw.name !== undefined) cfg.gateway.name = gw.name as string;
   if (gw.ports !== undefined) cfg.gateway.ports = normalizePorts(gw.ports as Obj);
+  if (gw.junction !== undefined) cfg.gateway.junction = normalizeJunction(gw.junction as Obj);
+  if (gw.outputs !== undefined) cfg.gateway.outputs = normalizeOutputs(gw.outputs as Obj);
   return cfg;
+}
+
+const OUTPUT_KEYS = new Set(['name', 'kind', 'types', 'envelope', 'batchSize']);
+
+function normalizeOutputs(o: Obj): OutputsConfig {
+  const out: OutputsConfig = {
+    sinks: (o.sinks as Obj[]).map((s): OutputSinkConfig => {
+      const options: Obj = {};
+      for (const [k, v] of Object.entries(s)) if (!OUTPUT_KEYS.has(k)) options[k] = v;
+      return {
+        name: s.name as string,
+        kind: s.kind as string,
+        types: [...((s.types as OutputRecordType[] | undefined) ?? ['inspection', 'flow', 'alert', 'anomaly', 'eve'])],
+        envelope: (s.envelope as boolean | undefined) ?? true,
+        batchSize: (s.batchSize as number | undefined) ?? 500,
+        options,
+      };
+    }),
+  };
+  if (o.spool !== undefined) {
+    const sp = o.spool as Obj;
+    out.spool = { dir: sp.dir as string, limitBytes: (sp.limitBytes as number | undefined) ?? 1 << 30, durable: (sp.durable as boolean | undefined) ?? false };
+  }
+  return out;
+}
+
+/** The actions' parsers fill the defaults (semantic checks already ran them, so they do not throw here). */
+function normalizeJunction(j: Obj): JunctionConfig {
+  const out: JunctionConfig = {};
+  if (j.mirroring !== undefined) out.mirroring = parseMirroringConfig(j.mirroring, 'gateway.junction.mirroring');
+  if (j.redirection !== undefined) out.redirection = parseRedirectionConfig(j.redirection, 'gateway.junction.redirection');
+  return out;
 }
 
 function normalizePorts(p: Obj): PortsConfig {

@@ -7,6 +7,10 @@ import type { Cidr } from './cidr.js';
 import type { RawProblem } from './schema-problems.js';
 import { appDefProblems } from '../../classify/catalog/app-defs.js';
 import { portProblems } from './port-checks.js';
+import { outputProblems } from './output-checks.js';
+import { ConfigProblems } from './config-errors.js';
+import { parseMirroringConfig } from '../../actions/mirror/config.js';
+import { parseRedirectionConfig } from '../../actions/redirect/config.js';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -89,5 +93,31 @@ export function semanticProblems(doc: unknown): RawProblem[] {
   // custom applications (shapes are the schema's job; values and duplicates are checked here)
   out.push(...appDefProblems(doc.applications, { builtin: false, shapes: false }));
   if (gateway) out.push(...portProblems(gateway.ports));
+  if (gateway && isObj(gateway.junction)) out.push(...junctionProblems(gateway.junction));
+  if (gateway && isObj(gateway.outputs)) out.push(...outputProblems(gateway.outputs));
   return out;
+}
+
+/** `gateway.junction.{mirroring,redirection}`: the actions' own parsers, so their messages name the path. */
+function junctionProblems(j: Obj): RawProblem[] {
+  const out: RawProblem[] = [];
+  const check = (key: string, parse: (raw: unknown, path: string) => unknown): void => {
+    if (j[key] === undefined) return;
+    try {
+      parse(j[key], `gateway.junction.${key}`);
+    } catch (e) {
+      if (!(e instanceof ConfigProblems)) throw e;
+      for (const p of e.problems) out.push({ segs: pathSegments(p.path), problem: p.problem });
+    }
+  };
+  check('mirroring', parseMirroringConfig);
+  check('redirection', parseRedirectionConfig);
+  return out;
+}
+
+/** 'a.b[1].c' → ['a', 'b', 1, 'c']. */
+function pathSegments(path: string): (string | number)[] {
+  const segs: (string | number)[] = [];
+  for (const m of path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) segs.push(m[2] !== undefined ? Number(m[2]) : m[1]);
+  return segs;
 }

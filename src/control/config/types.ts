@@ -1,4 +1,6 @@
 // The fleet config after loading: every default filled in, every value checked (see docs/config.md).
+import type { MirroringConfig } from '../../actions/mirror/config.js';
+import type { RedirectionConfig } from '../../actions/redirect/config.js';
 
 export interface OperatorConfig {
   id: string;
@@ -22,8 +24,42 @@ export interface GatewayConfig {
   inspection: InspectionConfig;
   /** Bound on devices created on first sight from undeclared addresses; default 100000, 0 = none. */
   maxUnregisteredDevices: number;
+  /** Export outputs (docs/outputs.md); absent = none. */
+  outputs?: OutputsConfig;
   /** The live gateway's ports (`fleetgate gateway`); absent = none declared. */
   ports?: PortsConfig;
+  /** Junction actions of the live gateway (Mirroring, Redirection); absent = none. */
+  junction?: JunctionConfig;
+}
+
+/** `gateway.junction`: validated by the actions' own parsers (docs/mirroring.md, docs/redirection.md). */
+export interface JunctionConfig {
+  mirroring?: MirroringConfig;
+  redirection?: RedirectionConfig;
+}
+
+export type OutputRecordType = 'inspection' | 'flow' | 'alert' | 'anomaly' | 'eve';
+
+/** One export destination (`gateway.outputs.sinks[]`). */
+export interface OutputSinkConfig {
+  /** Unique per gateway; names the spool folder and the metrics label. */
+  name: string;
+  /** jsonl, webhook, ipfix, prometheus, mqtt, nats, postgres, kafka, elasticsearch. */
+  kind: string;
+  /** Record types this output takes; default all. */
+  types: OutputRecordType[];
+  /** Wrap each record as { id, type, gateway, operator, time, record }; default true. */
+  envelope: boolean;
+  /** Most records per write; default 500. */
+  batchSize: number;
+  /** The kind's own options (every other key of the entry), checked by the sink's factory. */
+  options: Record<string, unknown>;
+}
+
+export interface OutputsConfig {
+  /** On-disk spool for slow or unreachable destinations; absent = memory only (overflow is dropped). */
+  spool?: { dir: string; limitBytes: number; durable: boolean };
+  sinks: OutputSinkConfig[];
 }
 
 /** A UDP tunnel port where device traffic arrives (VXLAN, GENEVE, GTP-U). */

@@ -1,0 +1,129 @@
+// The VPG topology of vpg-vxlan.test.ts as a reusable builder, plus what the Junction e2e tests need:
+// extra namespaces wired to the gateway (mirror peers, appliances), a fleet config with a
+// gateway.junction section, classic-pcap captures and a reader for their frames.
+//
+//   [dev]  10.128.0.2/24 on a Linux vxlan (VNI 42) ── veth 198.18.1.2 ──► [gw] fleetgate VXLAN port
+//   [gw]   inner packets to its TUN; the kernel routes them over a veth to
+//   [srv]  10.129.0.10 (http.server :8080, mosquitto :1883)
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Background, NetnsLab } from './netns.js';
+import { DEVICE_IMSI, DEVICE_IP, SERVER_IP, settle } from './lab-traffic.js';
+
+export interface VpgLab {
+  dev: string;
+  gw: string;
+  srv: string;
+  /** The device's vxlan interface (in dev) and the gateway's network TUN name. */
+  devVxlan: string;
+  tun: string;
+  /** The device port's YAML (`devices: ...` and `network: ...` lines). */
+  portsYaml: string;
+}
+
+/** Namespaces, veths, addresses and the device's VTEP of the VPG topology (the gateway is not started). */
+export function buildVpg(lab: NetnsLab): VpgLab {
+  const dev = lab.netns('d');
+  const gw = lab.netns('g');
+  const srv = lab.netns('s');
+  const vd = `vd${lab.id}`;
+  const vg = `vg${lab.id}`;
+  const vgs = `vgs${lab.id}`;
+  const vs = `vs${lab.id}`;
+  const tun = `fgn${lab.id}`;
+  const vx = `vx${lab.id}`;
+  lab.veth(dev, vd, gw, vg);
+  lab.exec(dev, `ip addr add 198.18.1.2/30 dev ${vd}`);
+  lab.exec(gw, `ip addr add 198.18.1.1/30 dev ${vg}`);
+  lab.veth(gw, vgs, srv, vs);
+  lab.exec(gw, `ip addr add 10.129.0.1/24 dev ${vgs}`);
+  lab.exec(srv, `ip addr add ${SERVER_IP}/24 dev ${vs} && ip route add default via 10.129.0.1`);
+  lab.exec(gw, 'sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0');
+  lab.exec(dev, `ip link add ${vx} type vxlan id 42 remote 198.18.1.1 local 198.18.1.2 dstport 4789 dev ${vd}`);
+  lab.exec(dev, `ip addr add ${DEVICE_IP}/24 dev ${vx} && ip link set ${vx} up && ip route add 10.129.0.0/24 via 10.128.0.1 dev ${vx}`);
+  // software checksums: over veth the inner TCP/UDP checksums would otherwise stay unfilled
+  lab.exec(dev, `ethtool -K ${vx} tx off >/dev/null && ethtool -K ${vd} tx off >/dev/null`);
+  const portsYaml = ['devices: { kind: vxlan, address: 198.18.1.1 }', `network: { kind: tun, name: ${tun} }`].join('\n');
+  return { dev, gw, srv, devVxlan: vx, tun, portsYaml };
+}
+
+/** After the gateway is ready: route the device subnet into its TUN. */
+export function routeDevicesIntoTun(lab: NetnsLab, v: VpgLab): void {
+  lab.exec(v.gw, `sysctl -qw net.ipv4.conf.${v.tun}.rp_filter=0 && ip route add 10.128.0.0/24 dev ${v.tun}`);
+}
+
+/**
+ * A namespace `fg<role><id>` linked to the gateway by a veth: gateway side gwAddr/30, far side farAddr/30.
+ * Returns the namespace and the far interface's name.
+ */
+export function attachToGateway(lab: NetnsLab, v: VpgLab, role: string, gwAddr: string, farAddr: string): { ns: string; iface: string } {
+  const ns = lab.netns(role);
+  const a = `g${role}${lab.id}`;
+  const b = `f${role}${lab.id}`;
+  lab.veth(v.gw, a, ns, b);
+  lab.exec(v.gw, `ip addr add ${gwAddr}/30 dev ${a}`);
+  lab.exec(ns, `ip addr add ${farAddr}/30 dev ${b} && ethtool -K ${b} tx off >/dev/null`);
+  return { ns, iface: b };
+}
+
+/** The fleet config with gateway.ports and gateway.junction (YAML lines, unindented). */
+export function writeJunctionConfig(dir: string, portsYaml: string, junctionYaml: string): string {
+  const path = join(dir, 'fleet.yaml');
+  const indent = (text: string) => text.split('\n').map((l) => `    ${l}`);
+  writeFileSync(
+    path,
+    [
+      'operator: { id: op-e2e }',
+      'gateway:',
+      '  id: gw-e2e',
+      '  deviceSubnets: [10.128.0.0/24]',
+      '  inspection: { intervalSeconds: 60 }',
+      '  ports:',
+      ...indent(portsYaml),
+      '  junction:',
+      ...indent(junctionYaml),
+      'devices:',
+      `  - { imsi: "${DEVICE_IMSI}", ip: ${DEVICE_IP}, name: meter-e2e, group: meters }`,
+      'groups:',
+      '  - { name: meters }',
+      '',
+    ].join('\n'),
+  );
+  return path;
+}
+
+/** tshark writing a classic pcap (not pcapng) on iface in ns, with an optional capture filter. */
+export async function startPcap(lab: NetnsLab, ns: string, iface: string, pcap: string, filter?: string): Promise<Background> {
+  const argv = ['tshark', '-i', iface, '-F', 'pcap', '-w', pcap, '-q'];
+  if (filter) argv.push('-f', filter);
+  const ts = lab.spawn(ns, argv);
+  await ts.waitFor(/Capturing on/, 'tshark');
+  await settle(300);
+  return ts;
+}
+
+/** Frames of a classic pcap file (little- or big-endian, micro- or nanosecond), in order. */
+export function readPcapFrames(path: string): Buffer[] {
+  const b = readFileSync(path);
+  if (b.length < 24) return [];
+  const magic = b.readUInt32LE(0);
+  const le = magic === 0xa1b2c3d4 || magic === 0xa1b23c4d;
+  if (!le && b.readUInt32BE(0) !== 0xa1b2c3d4 && b.readUInt32BE(0) !== 0xa1b23c4d) throw new Error(`${path}: not a classic pcap`);
+  const u32 = (o: number) => (le ? b.readUInt32LE(o) : b.readUInt32BE(o));
+  const out: Buffer[] = [];
+  let o = 24;
+  while (o + 16 <= b.length) {
+    const incl = u32(o + 8);
+    if (o + 16 + incl > b.length) break;
+    out.push(b.subarray(o + 16, o + 16 + incl));
+    o += 16 + incl;
+  }
+  return out;
+}
+
+/** The JSON object printed on the gateway's 'stopped' line. */
+export function stoppedSummary(out: string): Record<string, unknown> {
+  const line = out.split('\n').find((l) => l.includes('fleetgate gateway: stopped '));
+  if (!line) throw new Error(`no 'stopped' line in: ${out}`);
+  return JSON.parse(line.slice(line.indexOf('{'))) as Record<string, unknown>;
+}

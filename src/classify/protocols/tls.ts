@@ -57,9 +57,12 @@ function take(data: Uint8Array, dir: Dir, flow: FlowView, st: TlsState): void {
   if (d.seen === count && count !== 0) return;
   d.seen = count;
   if (d.stopped || data.length === 0) return;
+  // Nothing held from earlier segments (the usual case): walk this segment in the shared scratch and
+  // keep a per-flow copy only of an incomplete tail, instead of a buffer per flow and direction.
+  const borrowed = d.recLen === 0;
   const room0 = REC_CAP - d.recLen;
-  d.rec = grow(d.rec, d.recLen, d.recLen + (data.length < room0 ? data.length : room0));
-  const rec = d.rec;
+  if (!borrowed) d.rec = grow(d.rec, d.recLen, d.recLen + (data.length < room0 ? data.length : room0));
+  const rec = borrowed ? REC_SCRATCH : d.rec!;
   if (d.recLen === 0 && !d.looksTls) {
     // First bytes of this direction: must be a handshake record carrying a Client/ServerHello.
     if (data.length >= 1 && data[0] !== 22) return stop(d, true);
@@ -85,13 +88,23 @@ function take(data: Uint8Array, dir: Dir, flow: FlowView, st: TlsState): void {
     if (type === 22) {
       appendHandshake(d, rec, p + 5, p + 5 + len);
       handshake(d, dir, st);
+      keepHandshake(d);
     } else if (type === 20 || type === 23) {
       // ChangeCipherSpec / application data: what follows in this direction is encrypted.
       return stop(d, false);
     }
     p += 5 + len;
   }
-  if (p > 0 && !d.stopped) {
+  if (d.stopped) return;
+  if (borrowed) {
+    const left = d.recLen - p;
+    d.recLen = 0;
+    if (left > 0) {
+      d.rec = grow(null, 0, left);
+      d.rec.set(rec.subarray(p, p + left), 0);
+      d.recLen = left;
+    }
+  } else if (p > 0) {
     rec.copyWithin(0, p, d.recLen);
     d.recLen -= p;
   }
@@ -137,12 +150,32 @@ function grow(buf: Uint8Array | null, used: number, need: number): Uint8Array {
   return out;
 }
 
+/**
+ * Scratch buffers shared by all flows: parsing only reads them during one call (the parsed hellos and
+ * certificate names are plain numbers and strings), so a flow needs its own buffer only for bytes it
+ * must keep until its next segment.
+ */
+const REC_SCRATCH = new Uint8Array(REC_CAP);
+const HS_SCRATCH = new Uint8Array(HS_CAP);
+
 function appendHandshake(d: DirState, b: Uint8Array, from: number, to: number): void {
   const room = HS_CAP - d.hsLen;
   const n = to - from < room ? to - from : room;
-  d.hs = grow(d.hs, d.hsLen, d.hsLen + n);
+  d.hs = d.hsLen === 0 ? HS_SCRATCH : grow(d.hs, d.hsLen, d.hsLen + n);
   d.hs.set(b.subarray(from, from + n), d.hsLen);
   d.hsLen += n;
+}
+
+/** After `handshake`: an incomplete message left in the shared scratch moves to the flow's own buffer. */
+function keepHandshake(d: DirState): void {
+  if (d.hs !== HS_SCRATCH) return;
+  if (d.hsLen === 0) {
+    d.hs = null;
+    return;
+  }
+  const own = grow(null, 0, d.hsLen);
+  own.set(HS_SCRATCH.subarray(0, d.hsLen), 0);
+  d.hs = own;
 }
 
 /** Consumes the complete handshake messages held for this direction. */

@@ -17,3 +17,22 @@ export function runTimed(cmd: string, args: string[], env: NodeJS.ProcessEnv = p
 export function hasCommand(name: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status === 0;
 }
+
+/**
+ * The faster of `runs` runs. The capture sits in the page cache, which this VM reclaims proactively
+ * between runs; taking the best run (the same for every tool) measures the tools, not the reclaim.
+ */
+export function runBest(cmd: string, args: string[], runs = 2, env: NodeJS.ProcessEnv = process.env): ToolRun {
+  let best: ToolRun | null = null;
+  for (let i = 0; i < runs; i++) {
+    const r = runTimed(cmd, args, env);
+    if (!r.ok) return r;
+    if (!best || r.seconds < best.seconds) best = r;
+  }
+  return best!;
+}
+
+/** Reads a file once so that the first tool timed does not pay for bringing it into the page cache. */
+export function warmPageCache(path: string): void {
+  spawnSync('cat', [path], { stdio: ['ignore', 'ignore', 'ignore'] });
+}

@@ -1,4 +1,9 @@
 // The API's resources as the dashboard uses them (see docs/api.md and schemas/).
+// Records the API returns are the server's own types (type-only imports: nothing of the server is
+// bundled), so the dashboard cannot drift from what the data path writes.
+import type { InspectionReport, ReportApplication, ReportDestination } from '../../src/export/records/inspection-report-types.js';
+import type { FlowRecord } from '../../src/export/flows/flow-record.js';
+
 export interface Gateway {
   id: string;
   name: string;
@@ -15,59 +20,10 @@ export interface Device {
   status: string;
 }
 
-export interface AppUse {
-  app: string;
-  method: string;
-  packets: number;
-  bytes: number;
-  uplinkBytes: number;
-  downlinkBytes: number;
-  flows: number;
-}
-
-export interface Destination {
-  address: string;
-  port: number;
-  protocol: string;
-  name?: string;
-  uplinkBytes: number;
-  downlinkBytes: number;
-  bytes: number;
-  packets: number;
-}
-
-export interface Report {
-  recordId: string;
-  gatewayId: string;
-  imsi?: string;
-  timestamp: number;
-  payloads: {
-    device: { ip: string; name?: string; group?: string; registered: boolean };
-    interval: { start: number; end: number };
-    uplink: { packets: number; bytes: number };
-    downlink: { packets: number; bytes: number };
-    flows: { active: number; new: number };
-    applications: AppUse[];
-    destinations: Destination[];
-  };
-}
-
-export interface Flow {
-  proto: string;
-  aAddr: string;
-  aPort: number;
-  bAddr: string;
-  bPort: number;
-  pktsAB: number;
-  pktsBA: number;
-  bytesAB: number;
-  bytesBA: number;
-  firstUs: number;
-  lastUs: number;
-  app: string;
-  appMethod: string;
-  endReason: string;
-}
+export type AppUse = ReportApplication;
+export type Destination = ReportDestination;
+export type Report = InspectionReport;
+export type Flow = FlowRecord;
 
 export interface MirroringPeer {
   ipAddress: string;

@@ -11,8 +11,9 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { NetnsLab } from './_support/netns.js';
+import { buildVpg, routeDevicesIntoTun } from './_support/junction-lab.js';
 import {
-  DEVICE_IMSI, DEVICE_IP, SERVER_IP, canRunLab, reportTotals, runClients, settle, startCapture, startGateway, startServers,
+  DEVICE_IMSI, DEVICE_IP, canRunLab, reportTotals, runClients, settle, startCapture, startGateway, startServers,
   tempDir, tsharkCounts, writeConfig,
 } from './_support/lab-traffic.js';
 
@@ -21,40 +22,19 @@ describe('e2e: VXLAN device port + network TUN (VPG)', { timeout: 120_000 }, () 
     if (!canRunLab(t)) return;
     const lab = new NetnsLab(t);
     const dir = tempDir(t);
-    const dev = lab.netns('d');
-    const gw = lab.netns('g');
-    const srv = lab.netns('s');
-    const vd = `vd${lab.id}`;
-    const vg = `vg${lab.id}`;
-    const vgs = `vgs${lab.id}`;
-    const vs = `vs${lab.id}`;
-    const tun = `fgn${lab.id}`;
-    const vx = `vx${lab.id}`;
-
-    // underlay dev <-> gw, and gw <-> srv
-    lab.veth(dev, vd, gw, vg);
-    lab.exec(dev, `ip addr add 198.18.1.2/30 dev ${vd}`);
-    lab.exec(gw, `ip addr add 198.18.1.1/30 dev ${vg}`);
-    lab.veth(gw, vgs, srv, vs);
-    lab.exec(gw, `ip addr add 10.129.0.1/24 dev ${vgs}`);
-    lab.exec(srv, `ip addr add ${SERVER_IP}/24 dev ${vs} && ip route add default via 10.129.0.1`);
-    lab.exec(gw, 'sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0');
-    // the device: a Linux VTEP pointing at fleetgate, the server subnet routed through it
-    lab.exec(dev, `ip link add ${vx} type vxlan id 42 remote 198.18.1.1 local 198.18.1.2 dstport 4789 dev ${vd}`);
-    lab.exec(dev, `ip addr add ${DEVICE_IP}/24 dev ${vx} && ip link set ${vx} up && ip route add 10.129.0.0/24 via 10.128.0.1 dev ${vx}`);
-    // Over veth, checksum offload leaves the inner TCP/UDP checksums unfilled inside the VXLAN payload
-    // (a real NIC would fill them); a UDP socket receives those bytes as they are. Compute them in software.
-    lab.exec(dev, `ethtool -K ${vx} tx off >/dev/null && ethtool -K ${vd} tx off >/dev/null`);
+    // device VTEP (VNI 42) -> gateway namespace (fleetgate's VXLAN port + network TUN) -> server namespace
+    const vpg = buildVpg(lab);
+    const { dev, gw, srv } = vpg;
 
     await startServers(lab, srv, dir);
-    const config = writeConfig(dir, ['devices: { kind: vxlan, address: 198.18.1.1 }', `network: { kind: tun, name: ${tun} }`].join('\n'));
+    const config = writeConfig(dir, vpg.portsYaml);
     const reports = join(dir, 'reports.jsonl');
     const gateway = await startGateway(lab, gw, config, reports);
     assert.match(gateway.out, /ready \(vpg\)/);
-    lab.exec(gw, `sysctl -qw net.ipv4.conf.${tun}.rp_filter=0 && ip route add 10.128.0.0/24 dev ${tun}`);
+    routeDevicesIntoTun(lab, vpg);
 
     const pcap = join(dir, 'device.pcap');
-    const tshark = await startCapture(lab, dev, vx, pcap);
+    const tshark = await startCapture(lab, dev, vpg.devVxlan, pcap);
     runClients(lab, dev);
     await settle(1000);
     await tshark.stop('SIGINT');

@@ -8,7 +8,7 @@
 // extracting metadata (e.g. TLS ServerHello/certificate after the ClientHello) within its budget.
 
 import type { AppMeta, Dir, Dissector, FlowView } from './dissector.js';
-import { denseArray } from '../core/dense-array.js';
+import { growDense } from '../core/dense-array.js';
 
 /** Payload packets after which a flow that matched nothing is given up on. */
 const MAX_PACKETS = 24;
@@ -45,6 +45,7 @@ export interface ClassifyResult {
 
 export class ClassifyEngine {
   private readonly flows: (FlowClassState | undefined)[];
+  private readonly capacity: number;
   private readonly tcp: Dissector<unknown>[];
   private readonly udp: Dissector<unknown>[];
   /** Candidate order per (l4, lower port, higher port), computed once. */
@@ -52,14 +53,23 @@ export class ClassifyEngine {
 
   constructor(capacity: number, dissectors: readonly Dissector<unknown>[]) {
     if (dissectors.length > MAX_DISSECTORS) throw new Error(`at most ${MAX_DISSECTORS} dissectors`);
-    this.flows = denseArray<FlowClassState | undefined>(capacity, undefined);
+    // grown by start()/reserve() (growDense) up to the highest index used, at most capacity
+    this.flows = [];
+    this.capacity = capacity;
     this.tcp = dissectors.filter((d) => d.when.l4 === 'tcp' || d.when.l4 === 'both');
     this.udp = dissectors.filter((d) => d.when.l4 === 'udp' || d.when.l4 === 'both');
   }
 
   /** Starts classifying a new TCP or UDP flow (ports as seen in its first packet). */
   start(idx: number, l4: 'tcp' | 'udp', srcPort: number, dstPort: number): void {
+    if (idx >= this.flows.length) this.reserve(idx);
     this.flows[idx] = new FlowClassState(l4, srcPort, dstPort, this.order(l4, srcPort, dstPort));
+  }
+
+  /** Makes flow index idx addressable (reads of it then stay in bounds). */
+  reserve(idx: number): void {
+    if (idx < 0 || idx >= this.capacity) throw new RangeError(`flow index ${idx} outside 0..${this.capacity - 1}`);
+    growDense(this.flows, idx, undefined);
   }
 
   private order(l4: 'tcp' | 'udp', a: number, b: number): readonly Dissector<unknown>[] {

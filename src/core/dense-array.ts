@@ -6,3 +6,12 @@ export function denseArray<T>(n: number, fill: T): T[] {
   for (let i = 0; i < n; i++) a.push(fill);
   return a;
 }
+
+/**
+ * Grows a dense side table (started as `[]`) so that index idx exists, filling with `fill`. Flow indexes
+ * are handed out from 0 upwards (the flow table's free stack), so a table grows to the high-water mark
+ * of concurrent flows instead of being filled to capacity at start (1M slots cost ~25 ms each).
+ */
+export function growDense<T>(a: T[], idx: number, fill: T): void {
+  while (a.length <= idx) a.push(fill);
+}

@@ -7,7 +7,7 @@
 // the catalog by address or port; the well-known port. DNS responses teach the per-device cache.
 
 import type { PacketView } from '../core/packet-view.js';
-import { denseArray } from '../core/dense-array.js';
+import { growDense } from '../core/dense-array.js';
 import { IpProto } from '../core/layers.js';
 import { ClassifyEngine, DISSECTORS, type AppMeta } from '../classify/index.js';
 import { AppLabels } from '../classify/app-labels.js';
@@ -49,15 +49,22 @@ export class ClassifyStage {
     this.engine = new ClassifyEngine(n, DISSECTORS);
     this.active = new Uint8Array(n);
     this.dnsLearned = new Uint8Array(n);
-    this.protoByFlow = denseArray<string | null>(n, null);
-    this.hostByFlow = denseArray<string | undefined>(n, undefined);
-    this.metaByFlow = denseArray<AppMeta | undefined>(n, undefined);
+    // grown in flowCreated (growDense): an index is always created before it is read
+    this.protoByFlow = [];
+    this.hostByFlow = [];
+    this.metaByFlow = [];
     this.dpi = opts.dpi ?? true;
   }
 
   /** First packet of a new flow: a port-based name now; DPI starts for TCP/UDP. */
   flowCreated(idx: number, p: PacketView): void {
     const a = this.attrs;
+    if (idx >= this.protoByFlow.length) {
+      growDense(this.protoByFlow, idx, null);
+      growDense(this.hostByFlow, idx, undefined);
+      growDense(this.metaByFlow, idx, undefined);
+      this.engine.reserve(idx);
+    }
     this.protoByFlow[idx] = null;
     this.hostByFlow[idx] = undefined;
     this.metaByFlow[idx] = undefined;

@@ -2,8 +2,10 @@
 // back. MQTT has no broker-side dedup, so the record id travels as an MQTT 5 user property `fg-id`
 // (consumers drop repeats: a batch retried after a broken connection may be delivered twice).
 import { hostname } from 'node:os';
-import { connectAsync } from 'mqtt';
+import { lazyModule } from '../../core/lazy-module.js';
 import type { MqttClient, IClientPublishOptions } from 'mqtt';
+
+const mqttLib = lazyModule<typeof import('mqtt')>('mqtt');
 import { ConfigError } from '../../core/errors.js';
 import type { Sink, SinkRecord } from './sink.js';
 import { optionBag, onlyKeys, optionalString, positiveInt, requiredString, urlWithScheme, withTimeout } from './broker/options.js';
@@ -65,7 +67,7 @@ class MqttSink implements Sink {
   async open(): Promise<void> {
     if (this.client) return;
     // mqtt.js reconnects by itself after a broker outage; write() fails fast while it is away.
-    this.client = await connectAsync(this.url, {
+    this.client = await mqttLib().connectAsync(this.url, {
       clientId: this.conn.clientId,
       username: this.conn.username,
       password: this.conn.password,

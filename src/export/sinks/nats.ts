@@ -2,8 +2,10 @@
 // duplicate window drops a retried record; a batch is written when every publish ack came back.
 // open() creates the stream (subjects derived from the subject template) when it does not exist.
 import { hostname } from 'node:os';
-import { connect, headers as natsHeaders } from 'nats';
+import { lazyModule } from '../../core/lazy-module.js';
 import type { JetStreamClient, NatsConnection } from 'nats';
+
+const natsLib = lazyModule<typeof import('nats')>('nats');
 import type { Sink, SinkRecord } from './sink.js';
 import { optionBag, onlyKeys, optionalString, positiveInt, requiredString, stringList, withTimeout } from './broker/options.js';
 import { compileSubject } from './broker/subject-template.js';
@@ -68,7 +70,7 @@ class NatsSink implements Sink {
 
   async open(): Promise<void> {
     if (this.nc) return;
-    const nc = await connect({
+    const nc = await natsLib().connect({
       servers: this.servers,
       user: this.conn.user,
       pass: this.conn.pass,
@@ -98,7 +100,7 @@ class NatsSink implements Sink {
     if (this.nc.isClosed()) throw new Error('nats sink: connection closed');
     const acks: Promise<unknown>[] = [];
     for (const r of batch) {
-      const h = natsHeaders();
+      const h = natsLib().headers();
       h.set('Fg-Type', r.type);
       // msgID sets Nats-Msg-Id: the stream drops a record it already holds (duplicate window).
       acks.push(js.publish(this.subjectFor(r.type), r.body, { msgID: r.id, headers: h, expect: { streamName: this.stream } }));

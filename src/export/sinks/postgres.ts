@@ -1,8 +1,10 @@
 // PostgreSQL sink: a table per record type (`<schema>.fg_<type>`: id primary key, seq for arrival
 // order, doc jsonb), created by a versioned migration on open. A batch is one transaction; a retried
 // record is dropped by ON CONFLICT (id) DO NOTHING, and write resolves only after COMMIT.
-import pg from 'pg';
-import type { PoolClient } from 'pg';
+import type { Pool, PoolClient } from 'pg';
+import { lazyModule } from '../../core/lazy-module.js';
+
+const pgLib = lazyModule<typeof import('pg')>('pg');
 import { ConfigError } from '../../core/errors.js';
 import { SINK_RECORD_TYPES } from './sink.js';
 import type { Sink, SinkRecord, SinkRecordType } from './sink.js';
@@ -44,7 +46,7 @@ function migrations(schema: string): string[] {
 
 class PostgresSink implements Sink {
   readonly name = 'postgres';
-  private pool: pg.Pool | null = null;
+  private pool: Pool | null = null;
 
   constructor(
     private readonly connectionString: string,
@@ -53,7 +55,7 @@ class PostgresSink implements Sink {
 
   async open(): Promise<void> {
     if (this.pool) return;
-    const pool = new pg.Pool({ connectionString: this.connectionString, max: 2, connectionTimeoutMillis: 5000 });
+    const pool = new (pgLib().Pool)({ connectionString: this.connectionString, max: 2, connectionTimeoutMillis: 5000 });
     // An idle connection dropped by the server emits here; the pool replaces it on the next write.
     pool.on('error', () => {});
     try {
@@ -65,7 +67,7 @@ class PostgresSink implements Sink {
     this.pool = pool;
   }
 
-  private async migrate(pool: pg.Pool): Promise<void> {
+  private async migrate(pool: Pool): Promise<void> {
     const c = await pool.connect();
     try {
       await c.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);

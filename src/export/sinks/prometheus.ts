@@ -4,7 +4,8 @@
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import { writeFile, rename } from 'node:fs/promises';
-import { Registry, Counter } from 'prom-client';
+import type { Registry, Counter } from 'prom-client';
+import { lazyModule } from '../../core/lazy-module.js';
 import type { Sink, SinkRecord } from './sink.js';
 import type { BatcherCounters } from '../batcher/batcher.js';
 
@@ -31,11 +32,13 @@ export interface PortTotals {
   txBytes: number;
 }
 
+const promClient = lazyModule<typeof import('prom-client')>('prom-client');
+
 const OUTCOMES: (keyof BatcherCounters)[] = ['queued', 'sent', 'retried', 'spooled', 'dropped'];
 
 export class PrometheusSink implements Sink {
   readonly name: string;
-  readonly registry = new Registry();
+  readonly registry: Registry = new (promClient().Registry)();
   private server: Server | null = null;
   private gatewayStats: (() => GatewayTotals) | null = null;
   private portStats: (() => PortTotals[]) | null = null;
@@ -51,16 +54,16 @@ export class PrometheusSink implements Sink {
     this.name = o.name;
     const reg = [this.registry];
     const gw = o.gatewayId;
-    this.flows = new Counter({ name: 'fleetgate_app_flows_total', help: 'Finished flows by application', labelNames: ['gateway', 'app'], registers: reg });
-    this.packets = new Counter({ name: 'fleetgate_app_packets_total', help: 'Packets of finished flows by application and direction (up: device or initiator to server)', labelNames: ['gateway', 'app', 'direction'], registers: reg });
-    this.bytes = new Counter({ name: 'fleetgate_app_bytes_total', help: 'IP bytes of finished flows by application and direction', labelNames: ['gateway', 'app', 'direction'], registers: reg });
-    this.reports = new Counter({ name: 'fleetgate_inspection_reports_total', help: 'Inspection reports produced', labelNames: ['gateway'], registers: reg });
+    this.flows = new (promClient().Counter)({ name: 'fleetgate_app_flows_total', help: 'Finished flows by application', labelNames: ['gateway', 'app'], registers: reg });
+    this.packets = new (promClient().Counter)({ name: 'fleetgate_app_packets_total', help: 'Packets of finished flows by application and direction (up: device or initiator to server)', labelNames: ['gateway', 'app', 'direction'], registers: reg });
+    this.bytes = new (promClient().Counter)({ name: 'fleetgate_app_bytes_total', help: 'IP bytes of finished flows by application and direction', labelNames: ['gateway', 'app', 'direction'], registers: reg });
+    this.reports = new (promClient().Counter)({ name: 'fleetgate_inspection_reports_total', help: 'Inspection reports produced', labelNames: ['gateway'], registers: reg });
     // read at scrape time (arrow functions keep this sink; collect()'s own `this` is the metric)
     const gatewayStats = (): GatewayTotals | undefined => this.gatewayStats?.();
     const portStats = (): PortTotals[] => this.portStats?.() ?? [];
     const sinkStats = (): Map<string, () => BatcherCounters> => this.sinkStats;
     const fromProvider = (name: string, help: string, key: keyof GatewayTotals): void => {
-      new Counter({
+      new (promClient().Counter)({
         name,
         help,
         labelNames: ['gateway'],
@@ -79,7 +82,7 @@ export class PrometheusSink implements Sink {
       ['fleetgate_port_packets_total', 'Packets through a port', 'rxPackets', 'txPackets'],
       ['fleetgate_port_bytes_total', 'Bytes through a port', 'rxBytes', 'txBytes'],
     ] as const) {
-      new Counter({
+      new (promClient().Counter)({
         name: metric,
         help,
         labelNames: ['gateway', 'port', 'direction'],
@@ -93,7 +96,7 @@ export class PrometheusSink implements Sink {
         },
       });
     }
-    new Counter({
+    new (promClient().Counter)({
       name: 'fleetgate_output_records_total',
       help: 'Export records per output and outcome (queued, sent, retried attempts, spooled, dropped)',
       labelNames: ['gateway', 'sink', 'outcome'],

@@ -282,16 +282,15 @@ export class Pipeline {
     deviceSide: (idx) => this.attrs.deviceSide[idx],
     remote: (idx) => {
       const remoteSide = this.attrs.deviceSide[idx] === 0 ? 1 : 0;
-      const r: { address: string; port: number; protocol: string; name?: string } = {
-        address: this.addr(idx, remoteSide),
-        port: remoteSide === 0 ? this.flows.portA[idx] : this.flows.portB[idx],
-        protocol: l4Name(this.flows.proto[idx]),
-      };
-      const host = this.classify.hostOf(idx);
-      if (host) r.name = host;
-      return r;
+      const address = this.addr(idx, remoteSide);
+      const port = remoteSide === 0 ? this.flows.portA[idx] : this.flows.portB[idx];
+      const protocol = l4Name(this.flows.proto[idx]);
+      return { key: `${protocol}|${address}|${port}`, address, port, protocol };
     },
-    app: (idx) => ({ app: this.classify.labels.name(this.attrs.app[idx]), method: APP_METHOD_NAMES[this.attrs.appMethod[idx]] }),
+    remoteName: (idx) => this.classify.hostOf(idx),
+    // label id and method in one number (methods < 8)
+    appKey: (idx) => this.attrs.app[idx] * 8 + this.attrs.appMethod[idx],
+    appOf: (key) => ({ app: this.classify.labels.name(Math.floor(key / 8)), method: APP_METHOD_NAMES[key % 8] }),
     deviceInfo: (dev): ReportDevice => {
       const info = this.devices.device(dev);
       const out: ReportDevice = { ip: info.ip, registered: info.registered };

@@ -4,7 +4,8 @@
 // The aggregator takes each flow's delta (current counters minus what was already reported) when an
 // interval closes and when a flow ends, so the sum of all reports equals the capture's totals exactly.
 
-import { DeviceInterval, addFlowDelta, type FlowDelta } from './interval-accumulator.js';
+import { DeviceInterval, addFlowDelta, type FlowDelta, type FlowDestination } from './interval-accumulator.js';
+import { growDense } from '../../core/dense-array.js';
 import { buildInspectionReport, type InspectionReportOut, type ReportContext, type ReportDevice } from './report-builder.js';
 
 /** The flow-table columns the aggregator reads (indexed by flow index). */
@@ -23,8 +24,14 @@ export interface FlowDescriber {
   device(idx: number): number;
   /** 0 when side A is the device. */
   deviceSide(idx: number): number;
-  remote(idx: number): { address: string; port: number; protocol: string; name?: string };
-  app(idx: number): { app: string; method: string };
+  /** The flow's remote end (asked once per flow; the aggregator keeps it while the flow lives). */
+  remote(idx: number): FlowDestination;
+  /** The remote's host name, when known (it can appear during the flow). */
+  remoteName(idx: number): string | undefined;
+  /** A number naming the flow's application and naming method (equal keys = same app and method). */
+  appKey(idx: number): number;
+  /** The application and method of an appKey. */
+  appOf(key: number): { app: string; method: string };
   deviceInfo(deviceIdx: number): ReportDevice;
 }
 
@@ -47,6 +54,12 @@ export class InspectionAggregator {
   private readonly repBytes1: Float64Array;
   /** Accumulators of the open interval, by device identity. */
   private open = new Map<string, OpenDevice>();
+  /** The open interval's accumulator by device index: a cache of `open`, cleared whenever device
+   *  indexes may change meaning (interval close, settleAll before a new directory). */
+  private openByDev: (OpenDevice | undefined)[] = [];
+  /** Each live flow's remote end, described on its first delta (growDense; undefined = not yet). */
+  private readonly destOf: (FlowDestination | undefined)[] = [];
+  private readonly appOf = (key: number) => this.describe.appOf(key);
   /** Interval length to use from the next interval on (a config change never cuts one short). */
   private nextIntervalUs = 0;
   private intervalStartUs = -1;
@@ -81,6 +94,9 @@ export class InspectionAggregator {
    */
   settleAll(): void {
     this.flows.forEachActive((idx) => this.takeDelta(idx));
+    // the flows are about to be re-attributed: device indexes and device sides may change
+    this.openByDev = [];
+    this.destOf.fill(undefined);
   }
 
   /** Call with every packet's time before it is counted; closes intervals the time has passed. */
@@ -100,6 +116,8 @@ export class InspectionAggregator {
 
   /** A new flow was created (counts toward the device's new flows). */
   flowCreated(idx: number): void {
+    if (idx >= this.destOf.length) growDense(this.destOf, idx, undefined);
+    this.destOf[idx] = undefined;
     this.repPkts0[idx] = 0;
     this.repPkts1[idx] = 0;
     this.repBytes0[idx] = 0;
@@ -137,6 +155,7 @@ export class InspectionAggregator {
       this.reportsEmitted++;
     }
     this.open = new Map();
+    this.openByDev = [];
   }
 
   private takeDelta(idx: number): void {
@@ -164,10 +183,17 @@ export class InspectionAggregator {
       d.downPackets = p0;
       d.downBytes = b0;
     }
-    addFlowDelta(this.acc(dev), d, this.describe.remote(idx), this.describe.app(idx));
+    let dest = this.destOf[idx];
+    if (dest === undefined) {
+      dest = this.describe.remote(idx);
+      if (idx < this.destOf.length) this.destOf[idx] = dest;
+    }
+    addFlowDelta(this.acc(dev), d, dest, this.describe.remoteName(idx), this.describe.appKey(idx), this.appOf);
   }
 
   private acc(dev: number): DeviceInterval {
+    const cached = dev < this.openByDev.length ? this.openByDev[dev] : undefined;
+    if (cached !== undefined) return cached.acc;
     const info = this.describe.deviceInfo(dev);
     const key = info.imsi ?? info.ip;
     let o = this.open.get(key);
@@ -177,6 +203,8 @@ export class InspectionAggregator {
     } else {
       o.info = info; // the latest name/group wins for the report
     }
+    growDense(this.openByDev, dev, undefined);
+    this.openByDev[dev] = o;
     return o.acc;
   }
 }

@@ -29,8 +29,10 @@ export class DeviceInterval {
   readonly downlink: TrafficTotals = { packets: 0, bytes: 0 };
   activeFlows = 0;
   newFlows = 0;
+  /** By destination key (FlowDestination.key). */
   readonly destinations = new Map<string, DestinationTotals>();
-  readonly apps = new Map<string, AppTotals>();
+  /** By application key (FlowDescriber.appKey: the label id and the naming method in one number). */
+  readonly apps = new Map<number, AppTotals>();
 
   get empty(): boolean {
     return this.uplink.packets === 0 && this.downlink.packets === 0 && this.newFlows === 0;
@@ -45,11 +47,27 @@ export interface FlowDelta {
   downBytes: number;
 }
 
+/** A flow's remote end, described once per flow (the aggregator keeps it while the flow lives). */
+export interface FlowDestination {
+  /** `protocol|address|port`: the destination's key in a device's interval. */
+  readonly key: string;
+  readonly address: string;
+  readonly port: number;
+  readonly protocol: string;
+}
+
+/**
+ * Adds one flow's delta to a device's interval. `name` is the remote's host name when known (it can
+ * appear during a flow: DNS, SNI); `appKey` identifies the application, and `appOf` describes it the
+ * first time the interval sees that key (so nothing is allocated for an application already counted).
+ */
 export function addFlowDelta(
   acc: DeviceInterval,
   d: FlowDelta,
-  dest: { address: string; port: number; protocol: string; name?: string },
-  app: { app: string; method: string },
+  dest: FlowDestination,
+  name: string | undefined,
+  appKey: number,
+  appOf: (key: number) => { app: string; method: string },
 ): void {
   acc.uplink.packets += d.upPackets;
   acc.uplink.bytes += d.upBytes;
@@ -57,24 +75,23 @@ export function addFlowDelta(
   acc.downlink.bytes += d.downBytes;
   acc.activeFlows++;
 
-  const dk = `${dest.protocol}|${dest.address}|${dest.port}`;
-  let dt = acc.destinations.get(dk);
+  let dt = acc.destinations.get(dest.key);
   if (!dt) {
     dt = { address: dest.address, port: dest.port, protocol: dest.protocol, uplinkBytes: 0, downlinkBytes: 0, packets: 0 };
-    if (dest.name) dt.name = dest.name;
-    acc.destinations.set(dk, dt);
-  } else if (!dt.name && dest.name) {
-    dt.name = dest.name;
+    if (name) dt.name = name;
+    acc.destinations.set(dest.key, dt);
+  } else if (!dt.name && name) {
+    dt.name = name;
   }
   dt.uplinkBytes += d.upBytes;
   dt.downlinkBytes += d.downBytes;
   dt.packets += d.upPackets + d.downPackets;
 
-  const ak = `${app.app}|${app.method}`;
-  let at = acc.apps.get(ak);
+  let at = acc.apps.get(appKey);
   if (!at) {
-    at = { app: app.app, method: app.method, packets: 0, uplinkBytes: 0, downlinkBytes: 0, flows: 0 };
-    acc.apps.set(ak, at);
+    const a = appOf(appKey);
+    at = { app: a.app, method: a.method, packets: 0, uplinkBytes: 0, downlinkBytes: 0, flows: 0 };
+    acc.apps.set(appKey, at);
   }
   at.packets += d.upPackets + d.downPackets;
   at.uplinkBytes += d.upBytes;

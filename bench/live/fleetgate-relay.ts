@@ -2,12 +2,14 @@
 // native recvmmsg/sendmmsg addon + LiveGateway), with Inspection on (a real Pipeline, DPI on, over the
 // simulated fleet's config) and one VXLAN mirror peer (LiveGateway's `mirroring` option: every packet
 // is copied to a local sink). Every datagram goes back to its sender's address, to <reply-port>.
-// usage: node dist/bench/live/fleetgate-relay.js <listen-port> <reply-port> <mirror-port> [dgram|native|off]
-// mirror transport: dgram = as the gateway connects it (UdpVxlanTransport, one dgram send per copy);
-// native = the same peer with NativeVxlanTransport swapped in (one sendmmsg per batch); off = no peer.
+// usage: node dist/bench/live/fleetgate-relay.js <listen-port> <reply-port> <mirror-port> [gateway|dgram|gso|off]
+// mirror transport: gateway = exactly as `fleetgate gateway` connects it (UdpVxlanTransport: the native
+// sendmmsg backend when the addon loads); dgram = the same peer with the dgram fallback swapped in (one
+// send and one Buffer per copy), to show what batching gains; gso = the native backend with UDP GSO
+// (opt-in: UdpVxlanTransportOptions.segmented); off = no peer.
 // Prints "ready" on stderr once the port is open; on SIGTERM stops the gateway (flows ended, last
 // reports emitted) and prints its counters as one JSON line on stdout.
-import { parseMirroringConfig } from '../../src/actions/mirror/index.js';
+import { parseMirroringConfig, UdpVxlanTransport } from '../../src/actions/mirror/index.js';
 import { parseConfigObject } from '../../src/control/config/load-config.js';
 import { DeviceDirectory } from '../../src/control/devices/device-directory.js';
 import { requireNative } from '../../src/io/native/index.js';
@@ -16,11 +18,10 @@ import { LiveGateway } from '../../src/pipeline/live-gateway.js';
 import { Pipeline } from '../../src/pipeline/worker.js';
 import { fleetDescription } from '../../src/sim/index.js';
 import { BENCH_FLEET } from './bench-traffic.js';
-import { NativeVxlanTransport } from './native-mirror-transport.js';
 
 async function main(): Promise<void> {
   const [listenPort, replyPort, mirrorPort] = process.argv.slice(2, 5).map(Number);
-  const transport = process.argv[5] === 'native' || process.argv[5] === 'off' ? process.argv[5] : 'dgram';
+  const transport = process.argv[5] === 'dgram' || process.argv[5] === 'gso' || process.argv[5] === 'off' ? process.argv[5] : 'gateway';
   const addon = requireNative('vxlan');
   const fleet = parseConfigObject(fleetDescription(BENCH_FLEET), '(simulated fleet)');
   const directory = DeviceDirectory.fromConfig(fleet);
@@ -39,18 +40,20 @@ async function main(): Promise<void> {
   await gw.start();
   const problems = gw.junction.problems;
   if (problems.length > 0) throw new Error(`mirror peer: ${problems.join('; ')}`);
-  let native: NativeVxlanTransport | null = null;
+  let fallback: UdpVxlanTransport | null = null;
   const peer = gw.junction.mirrors?.peers[0];
-  if (transport === 'native' && peer) {
-    native = NativeVxlanTransport.open(addon, '127.0.0.1', mirrorPort, peer.queue.slots);
-    peer.transport = native;
+  if ((transport === 'dgram' || transport === 'gso') && peer) {
+    const opts = transport === 'dgram' ? { native: null } : { segmented: true };
+    fallback = await UdpVxlanTransport.open('127.0.0.1', mirrorPort, { ...opts, errorSink: peer.counters });
+    peer.transport = fallback;
   }
+  const backend = peer?.transport instanceof UdpVxlanTransport ? `${peer.transport.backend}${peer.transport.segmented ? ' + UDP GSO' : ''}` : 'none';
   console.error('ready');
 
   process.once('SIGTERM', () => {
     void (async () => {
       await gw.stop();
-      native?.close();
+      await fallback?.close();
       const s = pipeline.stats;
       const st = gw.status();
       const out = {
@@ -62,6 +65,7 @@ async function main(): Promise<void> {
         forwarding: st.counters,
         port: port.counters,
         mirror: st.junction.mirroring[0] ?? null,
+        mirrorBackend: backend,
       };
       process.stdout.write(JSON.stringify(out) + '\n', () => process.exit(0));
     })();

@@ -10,8 +10,9 @@
 // For each inner frame size and relay: the highest offered rate with < 0.1% loss (one flat-out probe,
 // then a few paced steps; best of two rounds in alternating order), then the ratios against the targets. Total runtime is bounded (~3 min).
 // options: --sizes 64,512,1400  --step-ms 1200  --steps 4  --rounds 2 (best of)  --budget-s 200
-//          --mirror dgram|native|off (the mirror peer's transport: the gateway's own (dgram, default), a
-//          native sendmmsg one swapped in, or no mirror peer)
+//          --mirror gateway|dgram|gso|off (the mirror peer's transport: the gateway's own (default: the native
+//          sendmmsg backend when the addon loads), the dgram fallback forced, the native one with UDP GSO
+//          (opt-in), or no mirror peer)
 //          --pin (relays on the last CPU, sender/counter/sink on the others; needs taskset)  -v (every step)
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -56,7 +57,7 @@ async function main(): Promise<number> {
       'step-ms': { type: 'string', default: '1200' },
       steps: { type: 'string', default: '4' },
       rounds: { type: 'string', default: '2' },
-      mirror: { type: 'string', default: 'dgram' },
+      mirror: { type: 'string', default: 'gateway' },
       'budget-s': { type: 'string', default: '200' },
       pin: { type: 'boolean' },
       verbose: { type: 'boolean', short: 'v' },
@@ -67,7 +68,7 @@ async function main(): Promise<number> {
   const stepMs = Number(values['step-ms']);
   const maxSteps = Number(values.steps);
   const nRounds = Math.max(1, Number(values.rounds));
-  const mirror = values.mirror === 'native' || values.mirror === 'off' ? values.mirror : 'dgram';
+  const mirror = values.mirror === 'dgram' || values.mirror === 'gso' || values.mirror === 'off' ? values.mirror : 'gateway';
   const deadline = Date.now() + Number(values['budget-s']) * 1000;
   const ncpu = cpus().length;
   const pin = values.pin === true && ncpu >= 2;
@@ -147,7 +148,7 @@ async function main(): Promise<number> {
       console.log(
         `\nfleetgate: ${fmt(s.ipPackets)} packets inspected (${fmt(s.unattributedPackets)} without a device), ${s.flows} flows, ${s.reports} reports; ` +
           `returned ${fmt(s.forwarding.returned)}, port rx drops ${s.port.rxDrops}, tx drops ${s.port.txDrops}; ` +
-          (s.mirror ? `mirror copies sent ${fmt(s.mirror.sent)}, dropped ${fmt(s.mirror.dropped)} (queue full or no transport), errors ${s.mirror.errors}` : 'no mirror peer'),
+          (s.mirror ? `mirror (${s.mirrorBackend} backend) copies sent ${fmt(s.mirror.sent)}, dropped ${fmt(s.mirror.dropped)} (queue full or no transport), errors ${s.mirror.errors}` : 'no mirror peer'),
       );
     } catch {
       console.log(`\nfleetgate: no counters (${fgOut.trim()})`);

@@ -9,7 +9,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   fg::InitRaw(env, exports);
   fg::InitTun(env, exports);
   fg::InitUdp(env, exports);
-  exports.Set("abiVersion", Napi::Number::New(env, 1));
+  exports.Set("abiVersion", Napi::Number::New(env, 2));
   return exports;
 }
 

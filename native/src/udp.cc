@@ -99,12 +99,27 @@ Napi::Value UdpSendBatch(const Napi::CallbackInfo& info) {
   return Napi::Number::New(env, SendBatch(env, fn, fd, buf, offs, lens, dst, ports, count));
 }
 
+// udpSendSegmented(fd, buf, offs, lens, dstAddrU32, dstPort, count) -> datagrams sent (sendmmsg + UDP GSO)
+Napi::Value UdpSendSegmented(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const char* fn = "udpSendSegmented";
+  int fd = ArgFd(info, 0, fn);
+  Bytes buf = ArgBytes(info, 1, fn, "buf");
+  size_t count = static_cast<size_t>(ArgInt(info, 6, fn, "count", 0, kMaxBatch));
+  const int32_t* offs = ArgI32(info, 2, fn, "offs", count);
+  const int32_t* lens = ArgI32(info, 3, fn, "lens", count);
+  const uint32_t* dst = ArgU32(info, 4, fn, "dstAddrU32", count);
+  const uint16_t* port = ArgU16(info, 5, fn, "dstPort", count);
+  return Napi::Number::New(env, SendSegmented(env, fn, fd, buf, offs, lens, dst, port, count));
+}
+
 }  // namespace
 
 void InitUdp(Napi::Env env, Napi::Object exports) {
   exports.Set("udpOpen", Napi::Function::New(env, UdpOpen, "udpOpen"));
   exports.Set("udpRecvBatch", Napi::Function::New(env, UdpRecvBatch, "udpRecvBatch"));
   exports.Set("udpSendBatch", Napi::Function::New(env, UdpSendBatch, "udpSendBatch"));
+  exports.Set("udpSendSegmented", Napi::Function::New(env, UdpSendSegmented, "udpSendSegmented"));
 }
 
 }  // namespace fg

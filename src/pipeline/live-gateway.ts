@@ -29,7 +29,7 @@ import { geneveProtocol } from '../io/ports/tunnel-kind.js';
 import type { Pipeline } from './worker.js';
 import { DeviceEndpoints, MAX_TUNNEL_HDR } from './live-endpoints.js';
 import { ARP_FRAME_LEN, isAnswerableArpRequest, writeArpReply } from './live-arp.js';
-import { LiveJunction, type JunctionStatus } from './live-junction.js';
+import { LiveJunction, type JunctionChange, type JunctionStatus } from './live-junction.js';
 import { FleetgateError } from '../core/errors.js';
 import type { DeviceDirectory } from '../control/devices/device-directory.js';
 import type { MirroringConfig } from '../actions/mirror/config.js';
@@ -98,6 +98,7 @@ export class LiveGateway {
   private readonly mac: Uint8Array;
   private timer: NodeJS.Timeout | null = null;
   private running = false;
+  private directory: DeviceDirectory | null;
 
   constructor(private readonly opts: LiveGatewayOptions) {
     this.pipeline = opts.pipeline;
@@ -112,9 +113,8 @@ export class LiveGateway {
     else this.mode = this.net ? 'vpg' : 'bump';
     this.replyPort = opts.replyPort ?? this.tunnel?.defaultPeerPort ?? 0;
     this.mac = opts.gatewayMac ?? DEFAULT_GATEWAY_MAC;
-    if (opts.redirection?.enabled && this.mode !== 'vpg' && this.mode !== 'routed') {
-      throw new FleetgateError('FG_ERR_USAGE', `gateway.junction.redirection needs a gateway that forwards packets (vpg or routed mode), not ${this.mode}: add a network port or disable redirection`);
-    }
+    this.checkRedirection(opts.redirection);
+    this.directory = opts.directory ?? null;
     this.junction = new LiveJunction({
       pipeline: opts.pipeline,
       directory: opts.directory,
@@ -123,6 +123,24 @@ export class LiveGateway {
       redirectBindAddress: opts.redirectBindAddress,
       onReturned: this.onReturned,
     });
+  }
+
+  /**
+   * A new Junction config and device directory while running (`fleetgate gateway` on SIGHUP): applied
+   * between batches, ports untouched (see LiveJunction.reconfigure). The caller hands the same
+   * directory to Pipeline.applyConfig. Throws FleetgateError, changing nothing, when redirection is
+   * enabled in a mode that cannot redirect.
+   */
+  async reconfigure(c: { mirroring?: MirroringConfig; redirection?: RedirectionConfig; directory?: DeviceDirectory }): Promise<JunctionChange> {
+    this.checkRedirection(c.redirection);
+    if (c.directory) this.directory = c.directory;
+    return this.junction.reconfigure(c.mirroring, c.redirection, c.directory);
+  }
+
+  private checkRedirection(r: RedirectionConfig | undefined): void {
+    if (r?.enabled && this.mode !== 'vpg' && this.mode !== 'routed') {
+      throw new FleetgateError('FG_ERR_USAGE', `gateway.junction.redirection needs a gateway that forwards packets (vpg or routed mode), not ${this.mode}: add a network port or disable redirection`);
+    }
   }
 
   /** Forwarding counters, mirror peers and redirection peers (allocates: call it off the data path). */
@@ -356,7 +374,7 @@ export class LiveGateway {
 
   /** True when the IPv4 address at buf[off] is a device of the directory (routed mode, returned packets). */
   private isDeviceAddress(buf: Uint8Array, off: number): boolean {
-    const d = this.opts.directory;
+    const d = this.directory;
     if (!d) return false;
     // attribute() looks at both addresses: give the same one twice, side 0 = it is the device
     const dev = d.attribute(buf, off, off, 4, -1, this.side);

@@ -11,11 +11,16 @@
 //   done yet), up to PENDING_LIMIT packets forwarded directly meanwhile; then it decides on the name
 //   the flow has.
 // - Pins of ended flows need no forget(): Redirector.redirect re-pins a flow whose packet is its first.
+// - reconfigure(): a new mirroring/redirection config while running (the gateway's SIGHUP reload),
+//   applied between batches. Mirror peers whose config is unchanged keep their object (queue, counters,
+//   transport); new ones are connected, removed ones closed. An unchanged redirection config keeps the
+//   Redirector (peer state, pins, counters); a changed one replaces it (and its socket), and every flow's
+//   verdict is taken again with the new selector.
 // Per packet nothing is allocated: the meta and select contexts are reused objects.
 import { FleetgateError } from '../core/errors.js';
 import type { DeviceDirectory } from '../control/devices/device-directory.js';
 import { loadNative, nativeLoadError } from '../io/native/index.js';
-import { MirrorSet, connectMirrorSet, type ConnectedMirrors, type MirrorMeta, type MirrorPeerStats } from '../actions/mirror/index.js';
+import { GreTransport, MirrorSet, UdpVxlanTransport, type MirrorMeta, type MirrorPeer, type MirrorPeerStats } from '../actions/mirror/index.js';
 import type { MirroringConfig } from '../actions/mirror/config.js';
 import { Redirector, UdpTunnelTransport, type RedirectionConfig, type RedirectionStatus, type ReturnedHandler, type SelectContext } from '../actions/redirect/index.js';
 import type { Pipeline } from './worker.js';
@@ -62,31 +67,44 @@ export interface JunctionStatus {
   redirection: RedirectionStatus | null;
 }
 
+/** What reconfigure() changed. */
+export interface JunctionChange {
+  mirrorPeersKept: number;
+  mirrorPeersAdded: number;
+  mirrorPeersRemoved: number;
+  /** 'kept' (same config), 'replaced', 'added', 'removed' or 'none'. */
+  redirection: 'kept' | 'replaced' | 'added' | 'removed' | 'none';
+  /** Problems connecting the new mirror peers (as `problems`). */
+  problems: string[];
+}
+
 export class LiveJunction {
-  readonly mirrors: MirrorSet | null;
-  readonly redirector: Redirector | null;
+  /** Replaced by reconfigure(): read them again rather than keeping a reference. */
+  mirrors: MirrorSet | null;
+  redirector: Redirector | null;
   readonly counters: JunctionCounters = { mirrorOffered: 0, mirrorCopies: 0, redirected: 0, redirectDrops: 0, returned: 0, returnedDropped: 0 };
   private readonly pipeline: Pipeline;
-  private readonly directory: DeviceDirectory | null;
-  private readonly verdict: Uint8Array;
-  private readonly waitsForApp: boolean;
+  private directory: DeviceDirectory | null;
+  private verdict: Uint8Array;
+  private waitsForApp: boolean;
+  private redirection: RedirectionConfig | undefined;
   private readonly meta: MirrorMeta = { uplink: false, group: undefined, app: 'Unknown' };
   private readonly sel: SelectContext = { app: 'Unknown', group: '', dstBuf: new Uint8Array(0), dstOff: 0, ipVersion: 0, dstPort: 0 };
   private transport: UdpTunnelTransport | null = null;
-  private connected: ConnectedMirrors | null = null;
+  /** Open mirror transports, per peer object (closed when the peer is removed or at stop). */
+  private readonly closers = new Map<MirrorPeer, () => Promise<void> | void>();
+  private started = false;
   private mirrorProblems: string[] = [];
   private final: JunctionStatus | null = null;
 
   constructor(private readonly opts: LiveJunctionOptions) {
     this.pipeline = opts.pipeline;
     this.directory = opts.directory ?? null;
-    const m = opts.mirroring && opts.mirroring.peers.length > 0 ? new MirrorSet(opts.mirroring) : null;
-    this.mirrors = m !== null && m.active ? m : null;
-    const cap = opts.pipeline.flows.capacity;
-    const r = opts.redirection;
-    this.redirector = r && r.enabled ? new Redirector(r, { flowCapacity: cap, onReturned: opts.onReturned }) : null;
-    this.verdict = new Uint8Array(this.redirector ? cap : 0);
-    this.waitsForApp = (r?.selector?.apps?.length ?? 0) > 0;
+    this.mirrors = activeSet(opts.mirroring, null);
+    this.redirection = opts.redirection;
+    this.redirector = this.newRedirector(opts.redirection);
+    this.verdict = new Uint8Array(this.redirector ? opts.pipeline.flows.capacity : 0);
+    this.waitsForApp = (opts.redirection?.selector?.apps?.length ?? 0) > 0;
   }
 
   /** True when there is anything to do per packet. */
@@ -97,32 +115,71 @@ export class LiveJunction {
   /** Opens the mirror transports (GRE through the native addon) and the redirection socket. */
   async start(): Promise<void> {
     this.final = null;
-    if (this.mirrors) {
-      const native = loadNative();
-      this.connected = await connectMirrorSet(this.mirrors, { raw: native, rawError: native ? null : nativeLoadError() });
-      this.mirrorProblems = this.connected.problems;
-    }
+    this.mirrorProblems = this.mirrors ? await this.connectPeers(this.mirrors.peers) : [];
     if (this.redirector) {
-      const t = new UdpTunnelTransport(this.redirector, { bindAddress: this.opts.redirectBindAddress });
       try {
-        await t.start();
+        this.transport = await this.openTransport(this.redirector);
       } catch (e) {
-        await this.connected?.close();
-        throw e instanceof FleetgateError ? e : new FleetgateError('FG_ERR_IO', `redirection: ${String(e)}`);
+        await this.closePeers([...this.closers.keys()]);
+        throw e;
       }
-      this.transport = t;
     }
+    this.started = true;
   }
 
   async stop(): Promise<void> {
     this.mirrors?.drain();
     this.transport?.flush();
     // what status() says from now on: closing detaches the mirror transports (connected: false)
-    if (this.transport !== null || this.connected !== null) this.final = this.status();
+    if (this.transport !== null || this.closers.size > 0) this.final = this.status();
     await this.transport?.stop();
     this.transport = null;
-    await this.connected?.close();
-    this.connected = null;
+    await this.closePeers([...this.closers.keys()]);
+    this.started = false;
+  }
+
+  /**
+   * A new Junction config while running (call it between batches; the swap itself is synchronous).
+   * Mirror peers with an unchanged config keep their queue, counters and transport; an unchanged
+   * redirection config keeps the Redirector and its socket. Throws (FleetgateError) only when the new
+   * redirection socket cannot open: the old redirection is then gone (none is active).
+   */
+  async reconfigure(mirroring: MirroringConfig | undefined, redirection: RedirectionConfig | undefined, directory?: DeviceDirectory): Promise<JunctionChange> {
+    if (directory) this.directory = directory;
+    // mirroring: reuse the peer objects whose config did not change
+    const old = this.mirrors?.peers ?? [];
+    const next = activeSet(mirroring, old);
+    const peers = next?.peers ?? [];
+    const added = peers.filter((p) => !old.includes(p));
+    const removed = old.filter((p) => !peers.includes(p));
+    this.mirrors?.drain();
+    const problems = this.started ? await this.connectPeers(added) : [];
+    this.mirrors = next;
+    this.mirrorProblems = [...this.mirrorProblems.filter((m) => !removed.some((p) => m.startsWith(`${p.cfg.address} (${p.cfg.protocol}):`))), ...problems];
+    await this.closePeers(removed);
+
+    // redirection: kept when the config is the same, else replaced (state and pins start again)
+    const was = this.redirector !== null;
+    const want = redirection?.enabled === true;
+    let what: JunctionChange['redirection'] = want ? (was ? 'replaced' : 'added') : was ? 'removed' : 'none';
+    if (was && want && sameJson(this.redirection, redirection)) what = 'kept';
+    this.redirection = redirection;
+    if (what !== 'kept' && what !== 'none') {
+      this.transport?.flush();
+      const t = this.transport;
+      this.transport = null;
+      this.redirector = null;
+      await t?.stop();
+      const r = this.newRedirector(redirection);
+      if (r) {
+        if (this.verdict.length === 0) this.verdict = new Uint8Array(this.pipeline.flows.capacity);
+        else this.verdict.fill(UNDECIDED); // every flow is decided again with the new selector
+        if (this.started) this.transport = await this.openTransport(r);
+        this.waitsForApp = (redirection?.selector?.apps?.length ?? 0) > 0;
+        this.redirector = r;
+      }
+    }
+    return { mirrorPeersKept: peers.length - added.length, mirrorPeersAdded: added.length, mirrorPeersRemoved: removed.length, redirection: what, problems };
   }
 
   /** Problems met connecting mirror peers (each peer stays unconnected; its copies count as dropped). */
@@ -178,6 +235,59 @@ export class LiveJunction {
     };
   }
 
+  private newRedirector(r: RedirectionConfig | undefined): Redirector | null {
+    return r && r.enabled ? new Redirector(r, { flowCapacity: this.pipeline.flows.capacity, onReturned: this.opts.onReturned }) : null;
+  }
+
+  private async openTransport(r: Redirector): Promise<UdpTunnelTransport> {
+    const t = new UdpTunnelTransport(r, { bindAddress: this.opts.redirectBindAddress });
+    try {
+      await t.start();
+    } catch (e) {
+      throw e instanceof FleetgateError ? e : new FleetgateError('FG_ERR_IO', `redirection: ${String(e)}`);
+    }
+    return t;
+  }
+
+  /**
+   * Opens a transport for each enabled peer (UDP for VXLAN, raw GRE through the native addon), as
+   * connectMirrorSet does, but per peer so that peers can come and go. Returns the problems.
+   */
+  private async connectPeers(peers: readonly MirrorPeer[]): Promise<string[]> {
+    const problems: string[] = [];
+    const native = peers.some((p) => p.enabled && p.cfg.protocol === 'gre') ? loadNative() : null;
+    for (const peer of peers) {
+      if (!peer.enabled) continue;
+      const cfg = peer.cfg;
+      try {
+        if (cfg.protocol === 'vxlan') {
+          const t = await UdpVxlanTransport.open(cfg.address, cfg.port, { errorSink: peer.counters });
+          peer.transport = t;
+          this.closers.set(peer, () => t.close());
+        } else {
+          const t = GreTransport.open(native, cfg.address, native ? null : nativeLoadError());
+          peer.transport = t;
+          this.closers.set(peer, () => t.close());
+        }
+        peer.transportError = null;
+      } catch (e) {
+        peer.transport = null;
+        peer.transportError = e instanceof Error ? e.message : String(e);
+        problems.push(`${cfg.address} (${cfg.protocol}): ${peer.transportError}`);
+      }
+    }
+    return problems;
+  }
+
+  private async closePeers(peers: readonly MirrorPeer[]): Promise<void> {
+    for (const peer of peers) {
+      peer.transport = null;
+      const close = this.closers.get(peer);
+      this.closers.delete(peer);
+      await close?.();
+    }
+  }
+
   /** Uplink, group and app of the packet in the view, into this.meta. */
   private fillMeta(): void {
     const pl = this.pipeline;
@@ -217,4 +327,27 @@ export class LiveJunction {
     s.dstPort = meta.uplink ? p.dstPort : p.srcPort;
     return r.select(s) ? YES : NO;
   }
+}
+
+/**
+ * The MirrorSet for cfg (null when no peer is enabled). Peers of `reuse` whose config (and queue
+ * config) is unchanged are taken over as they are, with their queue, counters and transport.
+ */
+function activeSet(cfg: MirroringConfig | undefined, reuse: readonly MirrorPeer[] | null): MirrorSet | null {
+  if (!cfg || cfg.peers.length === 0) return null;
+  const set = new MirrorSet(cfg);
+  if (reuse !== null && reuse.length > 0) {
+    const pool = [...reuse];
+    const peers = set.peers.map((fresh) => {
+      const i = pool.findIndex((p) => sameJson(p.cfg, fresh.cfg) && p.queue.slots === cfg.queue.slots && p.queue.slotBytes === cfg.queue.slotBytes);
+      return i < 0 ? fresh : pool.splice(i, 1)[0];
+    });
+    // MirrorSet builds its peers from the config; here some are given (`peers` is readonly to its users only)
+    Object.assign(set, { peers });
+  }
+  return set.active ? set : null;
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
 }

@@ -16,7 +16,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { NetnsLab } from './_support/netns.js';
 import { DEVICE_IP, HTTP_BODY, SERVER_IP, canRunLab, settle, startGateway, startServers, tempDir } from './_support/lab-traffic.js';
-import { attachToGateway, buildVpg, routeDevicesIntoTun, startPcap, stoppedSummary, writeJunctionConfig, type VpgLab } from './_support/junction-lab.js';
+import { appliance, buildVpg, routeDevicesIntoTun, startPcap, stoppedSummary, writeJunctionConfig } from './_support/junction-lab.js';
 
 const PING_INTERVAL_MS = 20;
 const PING_COUNT = 200;
@@ -29,21 +29,6 @@ const JUNCTION = `redirection:
   primary: { address: 192.0.2.2, protocol: vxlan, vni: 10, port: 4790, innerAddress: 10.200.0.1, innerMac: "02:00:00:00:aa:01" }
   standby: { address: 192.0.2.6, protocol: vxlan, vni: 10, port: 4790, innerAddress: 10.200.0.2, innerMac: "02:00:00:00:aa:02" }
   probe: { intervalMs: 500, threshold: 3 }`;
-
-/** An appliance namespace: a Linux VXLAN interface toward the gateway that routes every packet back. */
-function appliance(lab: NetnsLab, v: VpgLab, n: 1 | 2): { ns: string; vx: string } {
-  const gwAddr = n === 1 ? '192.0.2.1' : '192.0.2.5';
-  const far = n === 1 ? '192.0.2.2' : '192.0.2.6';
-  const { ns, iface } = attachToGateway(lab, v, `a${n}`, gwAddr, far);
-  const vx = `xa${n}${lab.id}`;
-  lab.exec(ns, `ip link add ${vx} type vxlan id 10 remote ${gwAddr} local ${far} dstport 4790 dev ${iface}`);
-  lab.exec(ns, `ip link set ${vx} address 02:00:00:00:aa:0${n} && ip addr add 10.200.0.${n}/24 dev ${vx} && ip link set ${vx} up`);
-  lab.exec(ns, `ethtool -K ${vx} tx off >/dev/null`);
-  lab.exec(ns, 'sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.send_redirects=0 net.ipv4.conf.default.send_redirects=0 net.ipv4.conf.all.rp_filter=0');
-  lab.exec(ns, `sysctl -qw net.ipv4.conf.${vx}.send_redirects=0 net.ipv4.conf.${vx}.rp_filter=0`);
-  lab.exec(ns, `ip route add default via 10.200.0.254 dev ${vx}`);
-  return { ns, vx };
-}
 
 function tsharkCount(pcap: string, filter: string): number {
   const r = spawnSync('tshark', ['-r', pcap, '-Y', filter, '-T', 'fields', '-e', 'frame.number'], { encoding: 'utf8', timeout: 30_000 });

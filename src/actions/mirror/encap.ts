@@ -6,6 +6,7 @@
 // same buffer (the mirror queue writes it there first), the copy is skipped. Nothing is allocated.
 import { writeGre as writeGreHeader, greHeaderLen, GreProto, type GreFields } from '../../packet/build/gre.js';
 import { writeVxlan as writeVxlanHeader, VXLAN_HEADER_LEN } from '../../packet/build/vxlan.js';
+import { copyBytes } from './copy-bytes.js';
 
 export { GreProto, VXLAN_HEADER_LEN };
 
@@ -33,7 +34,7 @@ function placeInner(out: Uint8Array, dst: number, inner: Uint8Array, innerOff: n
     for (let i = len - 1; i >= 0; i--) out[dst + i] = out[innerOff + i]; // overlapping move towards the end
     return;
   }
-  for (let i = 0; i < len; i++) out[dst + i] = inner[innerOff + i]; // a loop, not subarray(): no view per packet
+  copyBytes(out, dst, inner, innerOff, len); // not subarray(): no view per packet
 }
 
 function badSpan(out: Uint8Array, off: number, inner: Uint8Array, innerOff: number, innerLen: number, total: number): boolean {

@@ -9,6 +9,7 @@
 import { LinkType, TunnelKind } from '../../core/layers.js';
 import type { PacketView } from '../../core/packet-view.js';
 import { EtherType, ETH_HEADER_LEN } from '../../packet/build/ethernet.js';
+import { copyBytes } from './copy-bytes.js';
 
 /** Synthetic MACs (locally administered, "fg" + "m"): the device side and the network side of the gateway. */
 export const MIRROR_DEVICE_MAC = Uint8Array.of(0x02, 0x66, 0x67, 0x6d, 0x00, 0x01);
@@ -89,8 +90,6 @@ export function writeInnerFrame(out: Uint8Array, off: number, f: InnerFrame, kee
     o += h;
     left -= h;
   }
-  const src = f.buf;
-  const s = f.off;
-  for (let i = 0; i < left; i++) out[o + i] = src[s + i];
+  if (left > 0) copyBytes(out, o, f.buf, f.off, left);
   return keep;
 }

@@ -1,6 +1,10 @@
 // fleetgate gateway --config f.yaml: the live gateway. Opens the ports of `gateway.ports`, runs every
-// packet through the pipeline, forwards it, and writes Inspection reports. SIGINT/SIGTERM (or
-// --duration) stop it cleanly: every flow is ended and the last reports are written.
+// packet through the pipeline, forwards it, and writes Inspection reports (and, to the outputs of
+// `gateway.outputs`, reports, finished flows and EVE records). SIGINT/SIGTERM (or --duration) stop it
+// cleanly: every flow is ended, the last reports are written and the outputs drained. SIGHUP re-reads
+// the config: devices, applications, mirroring and redirection change between batches, without
+// restarting the ports or dropping flows; an invalid file is refused and the running config kept.
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Pipeline } from '../../pipeline/worker.js';
 import { LiveGateway } from '../../pipeline/live-gateway.js';
@@ -9,6 +13,12 @@ import { JsonlWriter } from '../../export/jsonl-writer.js';
 import { FleetgateError } from '../../core/errors.js';
 import { parseDurationMs } from '../duration.js';
 import { fleetSetup, checkIntervalSec } from '../fleet-setup.js';
+import { loadConfig, type FleetConfig } from '../../control/config/load-config.js';
+import { DeviceDirectory } from '../../control/devices/device-directory.js';
+import { AppCatalog } from '../../classify/catalog/index.js';
+import { Outputs } from '../../export/outputs.js';
+import { outputsFromFlags } from '../../export/outputs-from-flags.js';
+import { buildEveRecords } from '../../export/records/eve/index.js';
 
 const HELP = `usage: fleetgate gateway --config <file> [options]
 
@@ -20,6 +30,11 @@ options:
   --config <file>     fleet config (YAML) with gateway.ports (required)
   --out <file>        Inspection reports as JSON lines (default: standard output)
   --flows-out <file>  finished flows as JSON lines
+  --output <kind:target>  another output (repeatable): jsonl:<file>, webhook:<url>, ipfix:<host:port>,
+                      prometheus:<metrics text file>; added to the config's gateway.outputs
+  --spool <dir>       durable spool for the outputs (every record on disk before it is sent); without
+                      it and without gateway.outputs.spool, records that memory cannot hold (a slow or
+                      unreachable destination) wait in ./fleetgate-data/spool
   --interval <dur>    reporting interval, 10s..1h (default: the config's)
   --duration <dur>    stop by itself after this long (default: until SIGINT/SIGTERM; a pcap port stops at its end)
   --status-every <dur>  print a status line (forwarding, mirror and redirection peers) this often
@@ -28,7 +43,10 @@ options:
   --quiet             no summary or status lines on standard error
 
 gateway.junction.mirroring and gateway.junction.redirection in the config add Mirroring and
-Redirection (docs/mirroring.md, docs/redirection.md).`;
+Redirection (docs/mirroring.md, docs/redirection.md); gateway.outputs sends reports, flows and EVE
+records to outputs (docs/outputs.md), drained when the gateway stops (FLEETGATE_OUTPUT_DRAIN_MS, default
+30 s). SIGHUP re-reads the config: devices, applications, mirroring and redirection are applied without
+a restart; ports and outputs need one.`;
 
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -38,6 +56,8 @@ export async function run(argv: string[]): Promise<number> {
       config: { type: 'string' },
       out: { type: 'string' },
       'flows-out': { type: 'string' },
+      output: { type: 'string', multiple: true },
+      spool: { type: 'string' },
       interval: { type: 'string' },
       duration: { type: 'string' },
       'status-every': { type: 'string' },
@@ -61,6 +81,13 @@ export async function run(argv: string[]): Promise<number> {
 
   const out = values.out ? new JsonlWriter(values.out) : null;
   const flowsOut = values['flows-out'] ? new JsonlWriter(values['flows-out']) : null;
+  let outputsCfg = outputsFromFlags(setup.config?.gateway.outputs, { output: values.output, spool: values.spool });
+  // a live gateway cannot pause its input: without a spool, a destination's outage would drop records
+  if (outputsCfg && outputsCfg.sinks.length > 0 && !outputsCfg.spool) outputsCfg = { ...outputsCfg, spool: { dir: resolve('fleetgate-data', 'spool'), limitBytes: 1 << 30, durable: false } };
+  const outputs = outputsCfg ? new Outputs(outputsCfg, { gatewayId: setup.gatewayId, operatorId: setup.operatorId }) : null;
+  await outputs?.open();
+  const toOutputs = outputs && outputs.size > 0 ? outputs : null;
+  let eveSeq = 0;
   const pipeline = new Pipeline({
     operatorId: setup.operatorId,
     gatewayId: setup.gatewayId,
@@ -70,9 +97,37 @@ export async function run(argv: string[]): Promise<number> {
     devices: setup.devices,
     catalog: setup.catalog,
     dpi: !values['no-dpi'],
-    onReport: (r) => (out ? out.write(r) : process.stdout.write(JSON.stringify(r) + '\n')),
-    onFlowEnd: flowsOut ? (f) => flowsOut.write(f) : undefined,
+    onReport: (r) => {
+      if (out) out.write(r);
+      else process.stdout.write(JSON.stringify(r) + '\n');
+      toOutputs?.emit('inspection', r.recordId, r, r.timestamp);
+    },
+    onFlowEnd:
+      flowsOut || toOutputs
+        ? (f) => {
+            flowsOut?.write(f);
+            toOutputs?.emitFlow(f);
+          }
+        : undefined,
+    onFlowMeta: toOutputs?.wants('eve')
+      ? (flow, info) => {
+          const dot = flow.app.indexOf('.');
+          for (const r of buildEveRecords({
+            flowId: info.flowId,
+            flow,
+            proto: info.proto,
+            app: dot >= 0 ? flow.app.slice(dot + 1) : undefined,
+            category: flow.category,
+            meta: info.meta,
+            gatewayId: setup.gatewayId,
+            operatorId: setup.operatorId,
+          })) {
+            toOutputs.emit('eve', `${setup.gatewayId}:eve:${info.flowId}:${r.event_type}:${eveSeq++}`, r);
+          }
+        }
+      : undefined,
   });
+  toOutputs?.setGatewayStats(() => ({ frames: pipeline.stats.frames, ipPackets: pipeline.stats.ipPackets, ipBytes: pipeline.stats.ipBytes }));
 
   let finish: (why: string) => void = () => {};
   const stopped = new Promise<string>((resolve) => (finish = resolve));
@@ -102,16 +157,29 @@ export async function run(argv: string[]): Promise<number> {
   const onSignal = (sig: NodeJS.Signals) => finish(sig);
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  // SIGHUP: re-read the config; reloads run one after the other
+  let running: FleetConfig | undefined = setup.config;
+  let reloading = Promise.resolve();
+  const onHup = () => {
+    reloading = reloading.then(async () => {
+      running = await reload(values.config as string, running, gw, pipeline, intervalSec === undefined);
+    });
+  };
+  process.on('SIGHUP', onHup);
   const timer = stopAfterMs > 0 ? setTimeout(() => finish('duration'), stopAfterMs) : null;
   const why = await stopped;
   if (timer) clearTimeout(timer);
   if (statusTimer) clearInterval(statusTimer);
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
+  process.off('SIGHUP', onHup);
+  await reloading;
 
   await gw.stop();
   out?.close();
   flowsOut?.close();
+  // what a destination has not acknowledged within the drain time stays spooled for the next run
+  await outputs?.close(Number(process.env.FLEETGATE_OUTPUT_DRAIN_MS ?? 30_000));
   if (!values.quiet) {
     const s = pipeline.stats;
     const summary = {
@@ -129,8 +197,56 @@ export async function run(argv: string[]): Promise<number> {
       ...statusLine(gw),
     };
     console.error(`fleetgate gateway: stopped ${JSON.stringify(summary)}`);
+    if (toOutputs) {
+      for (const [name, c] of Object.entries(toOutputs.counters())) {
+        console.error(`fleetgate gateway: output ${name}: queued ${c.queued}, sent ${c.sent}, retried ${c.retried}, spooled ${c.spooled}, dropped ${c.dropped}`);
+      }
+    }
   }
   return why.startsWith('capture error') ? 1 : 0;
+}
+
+/**
+ * Re-reads the config file and applies what can change while running: devices, applications, the
+ * reporting interval (unless --interval fixed it), mirroring and redirection. Returns the config now in
+ * force: the old one when the new file is invalid (the problem is printed, nothing changes).
+ */
+async function reload(path: string, old: FleetConfig | undefined, gw: LiveGateway, pipeline: Pipeline, intervalFromConfig: boolean): Promise<FleetConfig | undefined> {
+  let cfg: FleetConfig;
+  try {
+    cfg = loadConfig(path);
+  } catch (e) {
+    console.error(`fleetgate gateway: reload refused, the running config stays: ${e instanceof Error ? e.message : String(e)}`);
+    return old;
+  }
+  const j = cfg.gateway.junction;
+  if (j?.redirection?.enabled && gw.mode !== 'vpg' && gw.mode !== 'routed') {
+    console.error(`fleetgate gateway: reload refused, the running config stays: gateway.junction.redirection needs vpg or routed mode, not ${gw.mode}`);
+    return old;
+  }
+  // the pipeline first: the junction reads device groups by the pipeline's device indexes
+  const devices = DeviceDirectory.fromConfig(cfg);
+  pipeline.applyConfig({
+    devices,
+    catalog: AppCatalog.builtin().withCustom(cfg.applications),
+    intervalUs: intervalFromConfig ? cfg.gateway.inspection.intervalSeconds * 1e6 : undefined,
+  });
+  let change;
+  try {
+    change = await gw.reconfigure({ mirroring: j?.mirroring, redirection: j?.redirection, directory: devices });
+  } catch (e) {
+    // only the new redirection socket can fail here: devices and mirroring are applied, redirection is off
+    console.error(`fleetgate gateway: reload: redirection could not start, it is off: ${e instanceof Error ? e.message : String(e)}`);
+    return cfg;
+  }
+  const needRestart = ['ports', 'outputs', 'id'].filter((k) => JSON.stringify(old?.gateway[k as 'ports']) !== JSON.stringify(cfg.gateway[k as 'ports']));
+  if (needRestart.length > 0) console.error(`fleetgate gateway: warning: gateway.${needRestart.join(', gateway.')} changed: restart to apply (the rest is applied)`);
+  for (const p of change.problems) console.error(`fleetgate gateway: warning: mirror peer ${p}`);
+  console.error(
+    `fleetgate gateway: reloaded ${path}: ${devices.registeredCount} device(s); mirror peers ${change.mirrorPeersKept} kept, ` +
+      `${change.mirrorPeersAdded} added, ${change.mirrorPeersRemoved} removed; redirection ${change.redirection}`,
+  );
+  return cfg;
 }
 
 /** Mirror and redirection counters and peer state, compact (one line of JSON). */

@@ -100,6 +100,22 @@ export interface NativeAddon {
     count: number,
   ): number;
 
+  /**
+   * udpSendBatch with UDP GSO (UDP_SEGMENT): each run of consecutive equal-length datagrams to the same
+   * destination (up to 64, <= 64 KiB) goes as one message the kernel routes once and cuts into datagrams;
+   * the receiver sees ordinary datagrams. Same arguments and result (datagrams sent; whole runs only).
+   * Throws EIO / EINVAL where the route or device cannot segment: use udpSendBatch then.
+   */
+  udpSendSegmented(
+    fd: number,
+    buf: Uint8Array,
+    offs: Int32Array,
+    lens: Int32Array,
+    dstAddrU32: Uint32Array,
+    dstPort: Uint16Array,
+    count: number,
+  ): number;
+
   sockName(fd: number): { address: string; port: number };
   close(fd: number): void;
   FdWatcher: FdWatcherConstructor;

@@ -8,13 +8,13 @@ import type { NativeAddon } from './addon-types.js';
 
 export type * from './addon-types.js';
 export { DatagramBatch } from './datagram-batch.js';
-export { UdpBatchSocket } from './udp-batch-socket.js';
+export { UdpBatchSocket, isSegmentationRefused } from './udp-batch-socket.js';
 export { RawIpv4Socket } from './raw-ipv4-socket.js';
 export { TunDevice } from './tun-device.js';
 
 /** Overrides where the .node file is looked for (tests, unusual installs). */
 export const NATIVE_PATH_ENV = 'FLEETGATE_NATIVE_PATH';
-const EXPECTED_ABI = 1;
+const EXPECTED_ABI = 2;
 const RELATIVE = 'native/build/Release/fleetgate_native.node';
 
 const cache = new Map<string, NativeAddon | null>();

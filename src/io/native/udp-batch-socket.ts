@@ -26,3 +26,12 @@ export class UdpBatchSocket extends FdHandle {
     return this.addon.udpSendBatch(this.fd, b.buf, b.offs, b.lens, b.addrs, b.ports, count);
   }
 }
+
+/**
+ * True when a udpSendSegmented error means "this route / device cannot do UDP GSO" (no checksum
+ * offload, an MTU below the segment size, an xfrm route): the caller should use udpSendBatch from then on.
+ */
+export function isSegmentationRefused(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return code === 'EIO' || code === 'EINVAL' || code === 'ENOPROTOOPT' || code === 'EOPNOTSUPP';
+}

@@ -10,15 +10,16 @@
 // - reply(i): the datagram of frame i goes back to its sender unchanged (bump in the wire: same
 //   tunnel header, VNI and GENEVE options; outer addresses swapped), straight from the frame buffer;
 // - reserve(len) / commit(...): build a datagram in place in the send batch (re-encapsulation);
-// Everything queued is sent with sendmmsg when the callback returns (or on flush()).
-// Nothing is allocated per packet.
+// Everything queued is sent with sendmmsg when the callback returns (or on flush()); runs of
+// equal-length datagrams to the same peer (replies of a bulk flow) go as UDP GSO messages, which the
+// kernel routes once and cuts into ordinary datagrams (segmentSends). Nothing is allocated per packet.
 import { FrameBatch } from '../../core/frame-batch.js';
 import { FleetgateError } from '../../core/errors.js';
 import { LinkType } from '../../core/layers.js';
 import { parseIPv4 } from '../../core/ip.js';
 import { writeIpv4Simple } from '../../packet/build/ipv4.js';
 import { writeUdp } from '../../packet/build/udp.js';
-import { DatagramBatch, UdpBatchSocket, requireNative } from '../native/index.js';
+import { DatagramBatch, UdpBatchSocket, isSegmentationRefused, requireNative } from '../native/index.js';
 import type { NativeAddon } from '../native/index.js';
 import { newPortCounters, nowUs, type BatchHandler, type Port, type PortCounters } from './port.js';
 import { GTPU_ECHO_REQUEST, WELL_KNOWN_PORT, writeGtpuEchoResponse, type UdpTunnelKind } from './tunnel-kind.js';
@@ -44,6 +45,11 @@ export interface UdpTunnelPortOptions {
   socketBuffer?: number;
   /** The native addon (tests); default requireNative(kind). */
   addon?: NativeAddon;
+  /**
+   * Send runs of equal-length datagrams to the same peer with UDP GSO (default true): the kernel routes
+   * a run once. Turned off for good the first time the kernel refuses it.
+   */
+  segmentSends?: boolean;
 }
 
 export class UdpTunnelPort implements Port {
@@ -59,6 +65,8 @@ export class UdpTunnelPort implements Port {
   readonly peerPort: Uint16Array;
 
   private readonly addon: NativeAddon;
+  /** UDP GSO sends in use (see segmentSends). */
+  segmented: boolean;
   private sock: UdpBatchSocket | null = null;
   /** Receive arrays: datagram k lands at rxView[rxOffs[k]] = frames.buf[OUTER_LEN + rxOffs[k]]. */
   private readonly rxView: Uint8Array;
@@ -84,6 +92,7 @@ export class UdpTunnelPort implements Port {
   constructor(private readonly opts: UdpTunnelPortOptions) {
     this.kind = opts.kind;
     this.addon = opts.addon ?? requireNative(opts.kind);
+    this.segmented = opts.segmentSends ?? true;
     const n = opts.batchSize ?? 256;
     const max = opts.maxDatagram ?? 9216;
     if (!(max >= 64 && max <= 65507)) throw new RangeError('maxDatagram must be in [64, 65507]');
@@ -234,8 +243,13 @@ export class UdpTunnelPort implements Port {
       }
       let n = 0;
       try {
-        n = this.addon.udpSendBatch(fd, buf, offs, lens, addrs, ports, count);
-      } catch {
+        n = this.segmented ? this.addon.udpSendSegmented(fd, buf, offs, lens, addrs, ports, count) : this.addon.udpSendBatch(fd, buf, offs, lens, addrs, ports, count);
+      } catch (e) {
+        // the kernel cannot segment on this route: plain sendmmsg from now on (this attempt does not count)
+        if (this.segmented && isSegmentationRefused(e)) {
+          this.segmented = false;
+          attempt--;
+        }
         n = 0;
       }
       for (let k = 0; k < n; k++) this.counters.txBytes += lens[k];

@@ -28,14 +28,18 @@ function mirrorFrames(set: MirrorSet): void {
   }
 }
 
-test('VXLAN copies reach a UDP listener on loopback byte for byte (UdpVxlanTransport via connectMirrorSet)', async () => {
+for (const backend of ['native', 'dgram'] as const) {
+  test(`VXLAN copies reach a UDP listener on loopback byte for byte (${backend} backend via connectMirrorSet)`, async (t) => {
+  const addon = loadNative();
+  if (backend === 'native' && addon === null) return t.skip(`native addon not loaded: ${nativeLoadError()}`);
   const rx = createSocket('udp4');
   rx.bind(0, '127.0.0.1');
   await once(rx, 'listening');
   const got: Buffer[] = [];
   rx.on('message', (m) => got.push(m));
   const set = MirrorSet.fromConfig({ peers: [{ address: '127.0.0.1', protocol: 'vxlan', vni: 0x123456, port: rx.address().port }] });
-  const conn = await connectMirrorSet(set, { raw: null });
+  const conn = await connectMirrorSet(set, { raw: null, udp: { native: backend === 'native' ? addon : null } });
+    assert.equal((set.peers[0].transport as UdpVxlanTransport).backend, backend);
   try {
     assert.deepEqual(conn.problems, []);
     mirrorFrames(set);
@@ -55,9 +59,10 @@ test('VXLAN copies reach a UDP listener on loopback byte for byte (UdpVxlanTrans
     rx.close();
   }
 });
+}
 
 test('UdpVxlanTransport bounds sends in flight: excess copies stay queued', async () => {
-  const t = await UdpVxlanTransport.open('127.0.0.1', 9, { maxInFlight: 2 });
+  const t = await UdpVxlanTransport.open('127.0.0.1', 9, { maxInFlight: 2, native: null });
   try {
     const slab = new Uint8Array(64);
     assert.equal(t.sendBatch(slab, Int32Array.of(0, 16, 32), Int32Array.of(16, 16, 16), 3), 2);
@@ -68,6 +73,98 @@ test('UdpVxlanTransport bounds sends in flight: excess copies stay queued', asyn
     await t.close();
   }
   assert.equal(t.sendBatch(new Uint8Array(8), Int32Array.of(0), Int32Array.of(8), 1), 0); // closed: accepts nothing
+});
+
+test('UdpVxlanTransport picks the native batched backend for IPv4 peers when the addon loads, dgram otherwise', async () => {
+  const addon = loadNative();
+  const v4 = await UdpVxlanTransport.open('127.0.0.1', 9);
+  const v6 = await UdpVxlanTransport.open('::1', 9);
+  try {
+    assert.equal(v4.backend, addon !== null ? 'native' : 'dgram');
+    assert.equal(v6.backend, 'dgram'); // the addon is IPv4 only
+    assert.ok(v4.localPort() > 0);
+    if (addon !== null) {
+      // one call, the slab in place; nothing in flight afterwards; more than the addon's cap is cut to it
+      const slab = new Uint8Array(64);
+      assert.equal(v4.sendBatch(slab, Int32Array.of(0, 16, 32), Int32Array.of(16, 16, 16), 3), 3);
+      assert.equal(v4.inFlight, 0);
+      const many = new Int32Array(1500).fill(8);
+      assert.ok(v4.sendBatch(slab, new Int32Array(1500), many, 1500) <= 1024);
+    }
+  } finally {
+    await v4.close();
+    await v6.close();
+  }
+  assert.equal(v4.localPort(), 0);
+  assert.equal(v4.sendBatch(new Uint8Array(8), Int32Array.of(0), Int32Array.of(8), 1), 0); // closed: accepts nothing
+});
+
+test('native backend: runs of equal-length copies (UDP GSO) and mixed lengths arrive as separate datagrams, in order', async (t) => {
+  const addon = loadNative();
+  if (addon === null) return t.skip(`native addon not loaded: ${nativeLoadError()}`);
+  const rx = createSocket({ type: 'udp4', recvBufferSize: 4 << 20 });
+  rx.bind(0, '127.0.0.1');
+  await once(rx, 'listening');
+  const got: Buffer[] = [];
+  rx.on('message', (m) => got.push(m));
+  const plain = await UdpVxlanTransport.open('127.0.0.1', rx.address().port, { native: addon });
+  assert.equal(plain.segmented, false, 'UDP GSO is opt-in');
+  await plain.close();
+  const tx = await UdpVxlanTransport.open('127.0.0.1', rx.address().port, { native: addon, segmented: true });
+  try {
+    assert.equal(tx.segmented, true);
+    // 150 datagrams: a run of 100 x 100 B (cut into runs of <= 64), then alternating 60/61 B, then 10 x 1400 B
+    const lens: number[] = [];
+    for (let i = 0; i < 100; i++) lens.push(100);
+    for (let i = 0; i < 40; i++) lens.push(60 + (i & 1));
+    for (let i = 0; i < 10; i++) lens.push(1400);
+    const offs = new Int32Array(lens.length);
+    const slab = new Uint8Array(lens.length * 1400);
+    lens.forEach((len, i) => {
+      offs[i] = i * 1400;
+      slab.fill(i & 0xff, offs[i], offs[i] + len);
+      slab[offs[i]] = i; // first byte: the index
+    });
+    assert.equal(tx.sendBatch(slab, offs, Int32Array.from(lens), lens.length), lens.length);
+    assert.equal(tx.segmented, true, 'loopback segments UDP GSO messages');
+    for (let i = 0; i < 200 && got.length < lens.length; i++) await sleep(5);
+    assert.equal(got.length, lens.length);
+    got.forEach((m, i) => {
+      assert.equal(m.length, lens[i], `datagram ${i} length`);
+      assert.equal(m[0], i);
+      assert.equal(m[m.length - 1], i & 0xff);
+    });
+  } finally {
+    await tx.close();
+    rx.close();
+  }
+});
+
+test('native backend: when the kernel refuses segmentation (EIO), it falls back to one entry per datagram for good', async (t) => {
+  const addon = loadNative();
+  if (addon === null) return t.skip(`native addon not loaded: ${nativeLoadError()}`);
+  let segCalls = 0;
+  let plainCalls = 0;
+  const refusing = Object.assign(Object.create(addon) as typeof addon, {
+    udpSendSegmented: () => {
+      segCalls++;
+      throw Object.assign(new Error('udpSendSegmented: sendmmsg: Input/output error'), { code: 'EIO' });
+    },
+    udpSendBatch: (...a: Parameters<typeof addon.udpSendBatch>) => {
+      plainCalls++;
+      return addon.udpSendBatch(...a);
+    },
+  });
+  const tx = await UdpVxlanTransport.open('127.0.0.1', 9, { native: refusing, segmented: true });
+  try {
+    const slab = new Uint8Array(64);
+    assert.equal(tx.sendBatch(slab, Int32Array.of(0, 16), Int32Array.of(16, 16), 2), 2);
+    assert.equal(tx.segmented, false);
+    assert.equal(tx.sendBatch(slab, Int32Array.of(0, 16), Int32Array.of(16, 16), 2), 2);
+    assert.deepEqual([segCalls, plainCalls], [1, 2]);
+  } finally {
+    await tx.close();
+  }
 });
 
 test('GRE without the native addon: a clear FG_ERR_UNSUPPORTED error, peer left unconnected', async () => {

@@ -21,8 +21,15 @@ export interface VpgLab {
   portsYaml: string;
 }
 
-/** Namespaces, veths, addresses and the device's VTEP of the VPG topology (the gateway is not started). */
-export function buildVpg(lab: NetnsLab): VpgLab {
+/** The device's tunnel: a Linux VXLAN interface (VNI 42), or GENEVE / GTP-U from a user-space endpoint (tunnel-ue.ts). */
+export type DeviceTunnel = 'vxlan' | 'geneve' | 'gtpu';
+
+/**
+ * Namespaces, veths, addresses and the device's tunnel of the VPG topology (the gateway is not started).
+ * For 'geneve' and 'gtpu' (no kernel module in the lab) the device's interface (devVxlan) is the TUN or
+ * TAP that startTunnelUe() creates later.
+ */
+export function buildVpg(lab: NetnsLab, tunnel: DeviceTunnel = 'vxlan'): VpgLab {
   const dev = lab.netns('d');
   const gw = lab.netns('g');
   const srv = lab.netns('s');
@@ -39,11 +46,14 @@ export function buildVpg(lab: NetnsLab): VpgLab {
   lab.exec(gw, `ip addr add 10.129.0.1/24 dev ${vgs}`);
   lab.exec(srv, `ip addr add ${SERVER_IP}/24 dev ${vs} && ip route add default via 10.129.0.1`);
   lab.exec(gw, 'sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0');
-  lab.exec(dev, `ip link add ${vx} type vxlan id 42 remote 198.18.1.1 local 198.18.1.2 dstport 4789 dev ${vd}`);
-  lab.exec(dev, `ip addr add ${DEVICE_IP}/24 dev ${vx} && ip link set ${vx} up && ip route add 10.129.0.0/24 via 10.128.0.1 dev ${vx}`);
-  // software checksums: over veth the inner TCP/UDP checksums would otherwise stay unfilled
-  lab.exec(dev, `ethtool -K ${vx} tx off >/dev/null && ethtool -K ${vd} tx off >/dev/null`);
-  const portsYaml = ['devices: { kind: vxlan, address: 198.18.1.1 }', `network: { kind: tun, name: ${tun} }`].join('\n');
+  if (tunnel === 'vxlan') {
+    lab.exec(dev, `ip link add ${vx} type vxlan id 42 remote 198.18.1.1 local 198.18.1.2 dstport 4789 dev ${vd}`);
+    lab.exec(dev, `ip addr add ${DEVICE_IP}/24 dev ${vx} && ip link set ${vx} up && ip route add 10.129.0.0/24 via 10.128.0.1 dev ${vx}`);
+    // software checksums: over veth the inner TCP/UDP checksums would otherwise stay unfilled
+    lab.exec(dev, `ethtool -K ${vx} tx off >/dev/null`);
+  }
+  lab.exec(dev, `ethtool -K ${vd} tx off >/dev/null`);
+  const portsYaml = [`devices: { kind: ${tunnel}, address: 198.18.1.1 }`, `network: { kind: tun, name: ${tun} }`].join('\n');
   return { dev, gw, srv, devVxlan: vx, tun, portsYaml };
 }
 
@@ -64,6 +74,25 @@ export function attachToGateway(lab: NetnsLab, v: VpgLab, role: string, gwAddr: 
   lab.exec(v.gw, `ip addr add ${gwAddr}/30 dev ${a}`);
   lab.exec(ns, `ip addr add ${farAddr}/30 dev ${b} && ethtool -K ${b} tx off >/dev/null`);
   return { ns, iface: b };
+}
+
+/**
+ * A redirection appliance namespace (1 = primary 192.0.2.2, 2 = standby 192.0.2.6): a Linux VXLAN
+ * interface (VNI 10, UDP 4790) toward the gateway, address 10.200.0.<n>, routing every packet back
+ * through it (default via the gateway's tunnel address 10.200.0.254).
+ */
+export function appliance(lab: NetnsLab, v: VpgLab, n: 1 | 2): { ns: string; vx: string } {
+  const gwAddr = n === 1 ? '192.0.2.1' : '192.0.2.5';
+  const far = n === 1 ? '192.0.2.2' : '192.0.2.6';
+  const { ns, iface } = attachToGateway(lab, v, `a${n}`, gwAddr, far);
+  const vx = `xa${n}${lab.id}`;
+  lab.exec(ns, `ip link add ${vx} type vxlan id 10 remote ${gwAddr} local ${far} dstport 4790 dev ${iface}`);
+  lab.exec(ns, `ip link set ${vx} address 02:00:00:00:aa:0${n} && ip addr add 10.200.0.${n}/24 dev ${vx} && ip link set ${vx} up`);
+  lab.exec(ns, `ethtool -K ${vx} tx off >/dev/null`);
+  lab.exec(ns, 'sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.send_redirects=0 net.ipv4.conf.default.send_redirects=0 net.ipv4.conf.all.rp_filter=0');
+  lab.exec(ns, `sysctl -qw net.ipv4.conf.${vx}.send_redirects=0 net.ipv4.conf.${vx}.rp_filter=0`);
+  lab.exec(ns, `ip route add default via 10.200.0.254 dev ${vx}`);
+  return { ns, vx };
 }
 
 /** The fleet config with gateway.ports and gateway.junction (YAML lines, unindented). */

@@ -63,9 +63,9 @@ describe('native loader', () => {
     const addon = addonOrSkip(t);
     if (!addon) return;
     assert.equal(requireNative('test'), addon);
-    assert.equal(addon.abiVersion, 1);
+    assert.equal(addon.abiVersion, 2);
     for (const fn of ['tunOpen', 'tunRead', 'tunWrite', 'rawOpen', 'rawSendBatch', 'rawRecvBatch', 'udpOpen',
-      'udpRecvBatch', 'udpSendBatch', 'sockName', 'close', 'FdWatcher'] as const) {
+      'udpRecvBatch', 'udpSendBatch', 'udpSendSegmented', 'sockName', 'close', 'FdWatcher'] as const) {
       assert.equal(typeof addon[fn], 'function', fn);
     }
   });

@@ -26,6 +26,59 @@ function pair(addon: NativeAddon): { rx: UdpBatchSocket; tx: UdpBatchSocket; rxP
 }
 
 describe('native batched UDP', () => {
+  it('udpSendSegmented: runs split on destination and length; every datagram arrives whole, in order', async (t) => {
+    const addon = addonOrSkip(t);
+    if (!addon) return;
+    const a = pair(addon);
+    const b = UdpBatchSocket.open(addon, '127.0.0.1', 0, { rcvbuf: 8 << 20 });
+    t.after(() => {
+      a.rx.close();
+      a.tx.close();
+      b.close();
+    });
+    // 200 datagrams: 100 x 300 B to A (more than one GSO message), 30 x 300 B to B, 40 alternating A/B, 30 x 50 B to A
+    const dst: number[] = [];
+    const lens: number[] = [];
+    const push = (to: number, len: number, n: number) => {
+      for (let k = 0; k < n; k++) {
+        dst.push(to);
+        lens.push(len);
+      }
+    };
+    push(0, 300, 100);
+    push(1, 300, 30);
+    for (let k = 0; k < 40; k++) push(k & 1, 300, 1);
+    push(0, 50, 30);
+    const n = dst.length;
+    const buf = new Uint8Array(n * 300);
+    const offs = new Int32Array(n);
+    const lensA = Int32Array.from(lens);
+    const addrs = new Uint32Array(n).fill(LOOPBACK);
+    const ports = Uint16Array.from(dst, (d) => (d === 0 ? a.rxPort : b.local().port));
+    for (let i = 0; i < n; i++) {
+      offs[i] = i * 300;
+      buf.fill(i & 0xff, offs[i], offs[i] + lens[i]);
+    }
+    assert.equal(addon.udpSendSegmented(a.tx.fd, buf, offs, lensA, addrs, ports, n), n);
+    const got: [number[], number[]] = [[], []];
+    const rxb = new DatagramBatch(256, 2048);
+    for (let round = 0; round < 200 && got[0].length + got[1].length < n; round++) {
+      for (const [k, sock] of [a.rx, b].entries()) {
+        const m = sock.recv(rxb);
+        for (let j = 0; j < m; j++) {
+          const off = rxb.offs[j];
+          const len = rxb.lens[j];
+          assert.ok(rxb.buf.subarray(off, off + len).every((x) => x === rxb.buf[off]), 'one datagram, not a merged run');
+          got[k].push(len * 1000 + rxb.buf[off]);
+        }
+      }
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    const want: [number[], number[]] = [[], []];
+    for (let i = 0; i < n; i++) want[dst[i]].push(lens[i] * 1000 + (i & 0xff));
+    assert.deepEqual(got, want);
+  });
+
   it('round-trips 4000 datagrams byte-exact with source address and port', async (t) => {
     const addon = addonOrSkip(t);
     if (!addon) return;

@@ -84,6 +84,21 @@ describe('UDP tunnel port: bump in the wire', () => {
     assert.deepEqual(deviceTotals(r.reports, '10.1.0.5'), { packets: 3, bytes: 3 * innerIpLen });
   });
 
+  it('returns a burst of equal-length datagrams (UDP GSO replies) as separate datagrams, byte for byte', async (t) => {
+    if (!addonOrSkip(t)) return;
+    const r = await rig('vxlan', ['10.1.0.0/16']);
+    t.after(() => close(r));
+    assert.equal(r.port.segmented, true);
+    const d = datagramOf(vxlanFrame());
+    await Promise.all(Array.from({ length: 40 }, () => r.send(d)));
+    await waitFor(() => r.got.length >= 40, 'forty returned datagrams');
+    assert.equal(r.got.length, 40);
+    for (const m of r.got) assert.deepEqual(m, d);
+    assert.equal(r.port.counters.txFrames, 40);
+    assert.equal(r.port.counters.txDrops, 0);
+    assert.equal(r.port.segmented, true, 'loopback takes UDP GSO sends');
+  });
+
   it('returns GENEVE datagrams with the same VNI and options', async (t) => {
     if (!addonOrSkip(t)) return;
     const r = await rig('geneve', ['10.2.0.0/16']);

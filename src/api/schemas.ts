@@ -161,3 +161,44 @@ export const listOf = (item: object) => ({ type: 'object', required: ['items'], 
 
 /** Error responses every route declares. */
 export const errors = { '4xx': errorSchema, '5xx': errorSchema } as const;
+
+/** A gateway's outputs, the shape of `gateway.outputs` in the YAML (docs/outputs.md); secrets read "***". */
+export const outputsSchema = {
+  type: 'object',
+  required: ['sinks'],
+  properties: {
+    spool: { type: 'object', properties: { dir: str, limitBytes: int, durable: bool } },
+    sinks: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['name', 'kind', 'types', 'envelope', 'batchSize'],
+        additionalProperties: true,
+        properties: { name: str, kind: str, types: strArr, envelope: bool, batchSize: int },
+      },
+    },
+  },
+} as const;
+
+/** The PUT body: checked by the store with the YAML loader's checks (same messages), so only its outline is here. */
+export const outputsBody = {
+  type: 'object',
+  description: "Same shape as `gateway.outputs` in the YAML: { spool?: { dir, limitBytes?, durable? }, sinks: [{ name, kind, types?, envelope?, batchSize?, ...the kind's options }] }. Files (jsonl path, prometheus textfile, spool dir) are relative paths inside the gateway's outputs folder. A secret sent as \"***\" keeps the stored one.",
+  properties: { spool: { type: 'object' }, sinks: { type: 'array', items: { type: 'object', additionalProperties: true } } },
+} as const;
+
+export const outputStatusSchema = {
+  type: 'object',
+  required: ['name', 'kind', 'state', 'queued', 'sent', 'retried', 'spooled', 'dropped', 'lastError'],
+  properties: {
+    name: str,
+    kind: str,
+    state: { type: 'string', enum: ['opening', 'open', 'closing', 'failed'] },
+    queued: int,
+    sent: int,
+    retried: int,
+    spooled: int,
+    dropped: int,
+    lastError: nullableStr,
+  },
+} as const;

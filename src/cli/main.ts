@@ -12,6 +12,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(argv
   gateways: { summary: 'list or create gateways (REST API client)', load: () => import('./commands/gateways.js') },
   devices: { summary: 'list devices or import them from CSV (REST API client)', load: () => import('./commands/devices.js') },
   peers: { summary: 'list, add or remove mirroring peers (REST API client)', load: () => import('./commands/peers.js') },
+  outputs: { summary: "get, set or clear a gateway's export outputs; their delivery status (REST API client)", load: () => import('./commands/outputs.js') },
   captures: { summary: 'start, list or download packet captures (REST API client)', load: () => import('./commands/captures.js') },
   keys: { summary: 'create, list or revoke API keys (REST API client)', load: () => import('./commands/keys.js') },
 };

@@ -11,8 +11,29 @@ export interface CaptureHandle {
   stop(): void;
 }
 
+/**
+ * Named live counters since the data path started. LiveDataPlane reports: frames, ipPackets, ipBytes,
+ * nonIpFrames, unattributedPackets, decoderEvents, flowsActive, flowsCreated, reportsEmitted,
+ * capturesActive, snapshotVersion, and by direction upPackets/upBytes (device → network) and
+ * downPackets/downBytes (network → device), IP bytes, up + down = ipPackets/ipBytes.
+ */
 export interface DataPlaneCounters {
   [name: string]: number;
+}
+
+/** One configured output's delivery counters (export/batcher) as the running data path sees them. */
+export interface OutputStatus {
+  name: string;
+  kind: string;
+  /** opening: starting (records wait); open: delivering; closing: draining before a change; failed: could not start (see lastError). */
+  state: 'opening' | 'open' | 'closing' | 'failed';
+  queued: number;
+  sent: number;
+  retried: number;
+  spooled: number;
+  dropped: number;
+  /** The last write or connect failure, null when none since the output started. */
+  lastError: string | null;
 }
 
 export interface DataPlane {
@@ -24,6 +45,8 @@ export interface DataPlane {
    * when the capture failed. Throws when the gateway has no running data path.
    */
   startCapture(gatewayId: string, filter: CaptureFilter, durationSec: number, onDone: (pcapPath: string | null, failedReason?: string) => void): CaptureHandle;
+  /** The gateway's outputs and their counters; null when no data path runs for it (optional: absent = never). */
+  outputsStatus?(gatewayId: string): OutputStatus[] | null;
 }
 
 /** A data plane with nothing running (API-only servers, tests of the control plane alone). */

@@ -1,13 +1,13 @@
 // A real DataPlane over the pipeline: one Pipeline per attached gateway, built from the store's
 // snapshot; reports and finished flows go into the store's history tables; packet captures tap
-// frames right after processFrame (the decoded PacketView says which addresses the frame carries).
+// frames right after processFrame (the decoded PacketView says which addresses the frame carries);
+// after processFrame each packet is also counted by direction (direction-counters.ts) and offered to
+// the Junction (data-plane-junction.ts: real mirroring, count-only redirection).
 //
-// Snapshot swap: the runtime takes the newest snapshot at batch boundaries (beginBatch). The Pipeline
-// has no hook yet to take a new DeviceDirectory/junction between batches (wanted:
-// `Pipeline.applySnapshot(s: GatewaySnapshot)`), so today device changes reach counters and captures
-// but the pipeline keeps attributing with the directory it was built with.
+// Snapshot swap: the runtime takes the newest snapshot at batch boundaries (beginBatch): devices and
+// the reporting interval go to the pipeline (applyConfig), the junction config to the Junction.
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Pipeline } from '../pipeline/worker.js';
 import { PcapWriter } from '../io/pcap-writer.js';
 import { LiveSimulator, type SimOptions } from '../sim/index.js';
@@ -16,7 +16,10 @@ import type { InspectionReportOut } from '../export/inspection/report-builder.js
 import type { FlowRecord } from '../export/flows/flow-record.js';
 import type { Store } from './store/store.js';
 import type { GatewaySnapshot } from './snapshot/gateway-snapshot.js';
-import type { CaptureFilter, CaptureHandle, DataPlane, DataPlaneCounters } from './data-plane.js';
+import type { CaptureFilter, CaptureHandle, DataPlane, DataPlaneCounters, OutputStatus } from './data-plane.js';
+import { OutputsRuntime } from './outputs-runtime.js';
+import { DataPlaneJunction, type DataPlaneJunctionStatus } from './data-plane-junction.js';
+import { DirectionCounters } from './direction-counters.js';
 
 export interface LiveDataPlaneOptions {
   store: Store;
@@ -24,6 +27,8 @@ export interface LiveDataPlaneOptions {
   captureDir: string;
   /** Flow table capacity per gateway (default 262144). */
   flowCapacity?: number;
+  /** Where outputs' files and spools go, one folder per operator and gateway (default: next to captureDir, `outputs/`). */
+  outputsDir?: string;
 }
 
 interface ActiveCapture {
@@ -46,13 +51,24 @@ export class GatewayRuntime {
   private readonly flows: FlowRecord[] = [];
   private readonly unsubscribe: () => void;
   snapshotsApplied = 0;
+  /** The gateway's export outputs, following the snapshot (outputs-runtime.ts). */
+  readonly outputs: OutputsRuntime;
+  /** Settles when close() has drained the outputs. */
+  closed: Promise<void> = Promise.resolve();
+  /** Mirroring and (count-only) Redirection from the snapshot's junction (data-plane-junction.ts). */
+  readonly junction: DataPlaneJunction;
+  /** IP packets/bytes device → network (up) and network → device (down). */
+  readonly direction = new DirectionCounters();
 
   constructor(
     private readonly store: Store,
     snap: GatewaySnapshot,
     flowCapacity: number,
+    outputsDir = 'outputs',
   ) {
     this.snapshot = snap;
+    this.outputs = new OutputsRuntime({ gatewayId: snap.gatewayId, operatorId: snap.operatorId, baseDir: join(outputsDir, snap.operatorId, snap.gatewayId) });
+    this.outputs.apply(snap.outputs);
     this.pipeline = new Pipeline({
       operatorId: snap.operatorId,
       gatewayId: snap.gatewayId,
@@ -63,6 +79,8 @@ export class GatewayRuntime {
       onReport: (r) => this.reports.push(r),
       onFlowEnd: (r) => this.flows.push(r),
     });
+    this.junction = new DataPlaneJunction(this.pipeline);
+    this.junction.apply(snap);
     this.unsubscribe = store.onSnapshot(snap.gatewayId, (s) => {
       this.next = s;
     });
@@ -71,17 +89,22 @@ export class GatewayRuntime {
   /** Batch boundary: take the newest snapshot, if one arrived. */
   beginBatch(): void {
     if (this.next) {
+      const prevOutputs = this.snapshot.outputs;
       this.snapshot = this.next;
       this.next = null;
       this.snapshotsApplied++;
       // devices and the reporting interval reach the data path here, between batches
       this.pipeline.applyConfig({ devices: this.snapshot.devices, intervalUs: this.snapshot.intervalUs });
+      if (this.snapshot.outputs !== prevOutputs) this.outputs.apply(this.snapshot.outputs);
+      this.junction.apply(this.snapshot);
     }
   }
 
   /** One frame through the pipeline, then to the active captures. */
   feed(buf: Uint8Array, off: number, capLen: number, wireLen: number, tsUs: number, linkType = LINKTYPE_ETHERNET): void {
     this.pipeline.processFrame(buf, off, capLen, wireLen, tsUs, linkType, 0);
+    this.direction.count(this.pipeline);
+    this.junction.afterPacket();
     const caps = this.captures;
     if (caps.length === 0) return;
     const p = this.pipeline.view;
@@ -95,6 +118,9 @@ export class GatewayRuntime {
 
   /** Batch end: reports and finished flows into the store's history. */
   endBatch(): void {
+    this.junction.afterBatch();
+    if (this.reports.length) this.outputs.emitReports(this.reports);
+    if (this.flows.length) this.outputs.emitFlows(this.flows);
     if (this.reports.length) this.store.history.addReports(this.reports.splice(0));
     if (this.flows.length) this.store.history.addFlows(this.snapshot.operatorId, this.snapshot.gatewayId, this.flows.splice(0));
   }
@@ -113,6 +139,10 @@ export class GatewayRuntime {
       reportsEmitted: this.pipeline.inspection.reportsEmitted,
       capturesActive: this.captures.length,
       snapshotVersion: this.snapshot.version,
+      upPackets: this.direction.upPackets,
+      upBytes: this.direction.upBytes,
+      downPackets: this.direction.downPackets,
+      downBytes: this.direction.downBytes,
     };
   }
 
@@ -121,6 +151,8 @@ export class GatewayRuntime {
     for (const c of [...this.captures]) c.finish();
     this.pipeline.finish();
     this.endBatch();
+    this.closed = this.outputs.close();
+    this.closed = Promise.all([this.closed, this.junction.close()]).then(() => undefined);
   }
 }
 
@@ -144,7 +176,7 @@ export class LiveDataPlane implements DataPlane {
     if (have) return have;
     const snap = this.opts.store.snapshot(gatewayId);
     if (!snap) throw new Error(`no gateway '${gatewayId}' in the store`);
-    const rt = new GatewayRuntime(this.opts.store, snap, this.opts.flowCapacity ?? 1 << 18);
+    const rt = new GatewayRuntime(this.opts.store, snap, this.opts.flowCapacity ?? 1 << 18, this.opts.outputsDir ?? join(dirname(this.opts.captureDir), 'outputs'));
     this.runtimes.set(gatewayId, rt);
     return rt;
   }
@@ -155,6 +187,11 @@ export class LiveDataPlane implements DataPlane {
 
   counters(gatewayId: string): DataPlaneCounters | null {
     return this.runtimes.get(gatewayId)?.counters() ?? null;
+  }
+
+  /** The Junction peers' run-time state (JunctionStatusSource of the live API route). */
+  junctionStatus(gatewayId: string): DataPlaneJunctionStatus | null {
+    return this.runtimes.get(gatewayId)?.junction.status() ?? null;
   }
 
   startCapture(gatewayId: string, filter: CaptureFilter, durationSec: number, onDone: (pcapPath: string | null, failedReason?: string) => void): CaptureHandle {
@@ -186,9 +223,22 @@ export class LiveDataPlane implements DataPlane {
     return { stop: () => cap.finish() };
   }
 
+  outputsStatus(gatewayId: string): OutputStatus[] | null {
+    return this.runtimes.get(gatewayId)?.outputs.status() ?? null;
+  }
+
   close(): void {
     for (const rt of this.runtimes.values()) rt.close();
+    this.closing = [...this.runtimes.values()].map((rt) => rt.closed);
     this.runtimes.clear();
+  }
+
+  private closing: Promise<void>[] = [];
+
+  /** close(), then waits until every gateway's outputs drained (what is left stays spooled). */
+  async closeAndDrain(): Promise<void> {
+    this.close();
+    await Promise.all(this.closing);
   }
 }
 

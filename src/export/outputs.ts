@@ -15,6 +15,7 @@ import type { SinkRecordType } from './sinks/sink.js';
 import type { FlowRecord } from './flows/flow-record.js';
 import { validateInspectionReport } from './records/inspection-report.js';
 import { validateEveRecord } from './records/eve/validate-eve-record.js';
+import { validateAlertRecord, validateAnomalyRecord } from './records/security/index.js';
 
 export interface OutputsContext {
   gatewayId: string;
@@ -41,6 +42,8 @@ const VALIDATORS: Partial<Record<SinkRecordType, (o: unknown) => string[]>> = {
   inspection: validateInspectionReport,
   eve: validateEveRecord,
   flow: validateFlowRecord,
+  alert: validateAlertRecord,
+  anomaly: validateAnomalyRecord,
 };
 
 /** A flow's record id: the same flow replayed again gets the same id (consumers drop duplicates). */
@@ -138,6 +141,16 @@ export class Outputs {
 
   emitFlow(f: FlowRecord): void {
     if (this.wants('flow')) this.emit('flow', flowRecordId(this.ctx.gatewayId, f), f, Math.floor(f.lastUs / 1000));
+  }
+
+  /**
+   * For producers that can pause (a replay): a promise to await before producing more, when some
+   * output without a spool holds half its memory bound; null when there is room everywhere.
+   */
+  pause(): Promise<void> | null {
+    let waits: Promise<void>[] | null = null;
+    for (const o of this.outputs) if (o.batcher.wantsPause) (waits ??= []).push(o.batcher.room());
+    return waits ? Promise.all(waits).then(() => undefined) : null;
   }
 
   counters(): Record<string, BatcherCounters> {

@@ -10,11 +10,21 @@ export interface ReplayResult {
   captureError?: CaptureError;
 }
 
-export async function replayFile(path: string, pipeline: Pipeline): Promise<ReplayResult> {
+export interface ReplayOptions {
+  /** Asked after each batch: a promise to wait for before reading on (outputs full), or null. */
+  pause?: () => Promise<void> | null;
+}
+
+export async function replayFile(path: string, pipeline: Pipeline, opts: ReplayOptions = {}): Promise<ReplayResult> {
+  const pause = opts.pause;
   const reader = await openCapture(path);
   let captureError: CaptureError | undefined;
   try {
-    for await (const batch of reader) pipeline.processBatch(batch);
+    for await (const batch of reader) {
+      pipeline.processBatch(batch);
+      const wait = pause?.();
+      if (wait) await wait;
+    }
   } catch (e) {
     if (!(e instanceof CaptureError)) throw e;
     captureError = e;

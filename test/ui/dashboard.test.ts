@@ -142,31 +142,32 @@ test('dashboard: login, live pages, escaped device names, mirroring peer from th
     await page.waitForTimeout(500);
     await shot(page, '5-applications');
 
-    // Junction: add a mirroring peer in the UI → API and the published snapshot have it.
+    // Junction: add a mirroring peer in the UI → API and the published snapshot have it (a loopback
+    // address: the data plane now really sends copies to it).
     const snaps: GatewaySnapshot[] = [];
     const unsub = s.store.onSnapshot(s.gatewayId, (snap) => snaps.push(snap));
     await page.click('nav a[href="#/junction"]');
     await page.locator('[data-testid=inspection]').getByText('every 10 s').waitFor();
-    await page.fill('[data-testid=add-peer] input[name=ipAddress]', '192.0.2.77');
+    await page.fill('[data-testid=add-peer] input[name=ipAddress]', '127.0.0.77');
     await page.selectOption('[data-testid=add-peer] select[name=protocol]', 'vxlan');
     await page.fill('[data-testid=add-peer] input[name=id]', '42');
     await page.click('[data-testid=add-peer] button[type=submit]');
-    await page.locator('tr[data-peer="192.0.2.77"]').waitFor();
+    await page.locator('tr[data-peer="127.0.0.77"]').waitFor();
     unsub();
-    const r = await fetch(`${s.base}/v1/gateways/${s.gatewayId}/junction/mirroring/peers/192.0.2.77`, { headers: { authorization: `Bearer ${s.key}` } });
+    const r = await fetch(`${s.base}/v1/gateways/${s.gatewayId}/junction/mirroring/peers/127.0.0.77`, { headers: { authorization: `Bearer ${s.key}` } });
     assert.equal(r.status, 200);
-    assert.deepEqual(await r.json(), { ipAddress: '192.0.2.77', protocol: 'vxlan', vni: 42, enabled: true });
-    assert.ok(snaps.some((x) => x.junction.mirroring.peers.some((p) => p.ipAddress === '192.0.2.77' && p.vni === 42)), 'a snapshot with the peer was published');
-    assert.ok(s.store.snapshot(s.gatewayId)?.junction.mirroring.peers.some((p) => p.ipAddress === '192.0.2.77'));
+    assert.deepEqual(await r.json(), { ipAddress: '127.0.0.77', protocol: 'vxlan', vni: 42, enabled: true });
+    assert.ok(snaps.some((x) => x.junction.mirroring.peers.some((p) => p.ipAddress === '127.0.0.77' && p.vni === 42)), 'a snapshot with the peer was published');
+    assert.ok(s.store.snapshot(s.gatewayId)?.junction.mirroring.peers.some((p) => p.ipAddress === '127.0.0.77'));
     // The running data path takes it at its next batch boundary.
     const deadline = Date.now() + 3000;
-    while (!s.runtime.snapshot.junction.mirroring.peers.some((p) => p.ipAddress === '192.0.2.77') && Date.now() < deadline) await new Promise((d) => setTimeout(d, 50));
-    assert.ok(s.runtime.snapshot.junction.mirroring.peers.some((p) => p.ipAddress === '192.0.2.77'), 'the gateway runtime applied the snapshot');
+    while (!s.runtime.snapshot.junction.mirroring.peers.some((p) => p.ipAddress === '127.0.0.77') && Date.now() < deadline) await new Promise((d) => setTimeout(d, 50));
+    assert.ok(s.runtime.snapshot.junction.mirroring.peers.some((p) => p.ipAddress === '127.0.0.77'), 'the gateway runtime applied the snapshot');
     assert.match(await page.locator('[data-testid=redirection]').innerText(), /198\.51\.100\.1[\s\S]*198\.51\.100\.2/);
     // Live peer state as the data plane reports it (a stand-in here): counters and the switch show up
     // without a reload.
     s.junction.status = {
-      mirroring: [{ address: '192.0.2.77', connected: true, sent: 4242, bytes: 1_234_567, dropped: 3, errors: 0 }],
+      mirroring: [{ address: '127.0.0.77', connected: true, sent: 4242, bytes: 1_234_567, dropped: 3, errors: 0 }],
       redirection: {
         enabled: true,
         active: 'standby',
@@ -176,7 +177,7 @@ test('dashboard: login, live pages, escaped device names, mirroring peer from th
         ],
       },
     };
-    const peerRow = page.locator('tr[data-peer="192.0.2.77"]');
+    const peerRow = page.locator('tr[data-peer="127.0.0.77"]');
     await peerRow.getByText('4,242').waitFor({ timeout: 5_000 });
     assert.match(await peerRow.innerText(), /mirroring[\s\S]*4,242[\s\S]*1\.2 MB[\s\S]*3/);
     const red = await page.locator('[data-testid=redirection]').innerText();

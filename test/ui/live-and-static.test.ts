@@ -71,10 +71,16 @@ test('live stream: needs a key, is scoped to the operator, streams counters with
       assert.equal(e.running, true);
       assert.deepEqual(e.junction, { mirroring: [{ address: '192.0.2.9', sent: 7 }], redirection: null });
     }
-    assert.deepEqual(ev[0].rates, { framesPerSec: 0, ipPacketsPerSec: 0, ipBitsPerSec: 0 });
+    assert.deepEqual(ev[0].rates, { framesPerSec: 0, ipPacketsPerSec: 0, ipBitsPerSec: 0, upBitsPerSec: 0, downBitsPerSec: 0 });
     assert.ok(ev[4].counters.frames > 0 && ev[4].counters.frames >= ev[1].counters.frames);
     // The simulator runs: some later event has a non-zero rate.
     assert.ok(ev.slice(1).some((e) => e.rates.framesPerSec > 0 && e.rates.ipBitsPerSec > 0), JSON.stringify(ev.map((e) => e.rates)));
+    // Directional counters and rates: up + down is all IP traffic.
+    for (const e of ev) {
+      assert.equal(e.counters.upBytes + e.counters.downBytes, e.counters.ipBytes);
+      assert.equal(e.counters.upPackets + e.counters.downPackets, e.counters.ipPackets);
+    }
+    assert.ok(ev.slice(1).some((e) => e.rates.upBitsPerSec > 0) && ev.slice(1).some((e) => e.rates.downBitsPerSec > 0), JSON.stringify(ev.map((e) => e.rates)));
   } finally {
     await s.close();
   }

@@ -14,9 +14,11 @@ import { Junction } from './pages/Junction.js';
 export interface LiveState {
   event: LiveEvent | null;
   connected: boolean;
-  /** Last few minutes of the live rate: time (s) and bit/s. */
+  /** Last few minutes of the live rate: time (s) and bit/s (all, device → network, network → device). */
   t: number[];
   bps: number[];
+  up: number[];
+  down: number[];
 }
 
 const KEEP_POINTS = 300;
@@ -36,7 +38,7 @@ export function App() {
   const [gateways, setGateways] = useState<Gateway[] | null>(null);
   const [gw, setGw] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [live, setLive] = useState<LiveState>({ event: null, connected: false, t: [], bps: [] });
+  const [live, setLive] = useState<LiveState>({ event: null, connected: false, t: [], bps: [], up: [], down: [] });
   const [tick, setTick] = useState(0);
   const hash = useHash();
 
@@ -59,7 +61,7 @@ export function App() {
     let lastReports = -1;
     let lastReload = 0;
     let points = 0;
-    setLive({ event: null, connected: false, t: [], bps: [] });
+    setLive({ event: null, connected: false, t: [], bps: [], up: [], down: [] });
     return subscribeLive(
       gw,
       (e) => {
@@ -70,6 +72,8 @@ export function App() {
           connected: true,
           t: point ? [...s.t, Date.parse(e.at) / 1000].slice(-KEEP_POINTS) : s.t,
           bps: point ? [...s.bps, e.rates.ipBitsPerSec].slice(-KEEP_POINTS) : s.bps,
+          up: point ? [...s.up, e.rates.upBitsPerSec ?? 0].slice(-KEEP_POINTS) : s.up,
+          down: point ? [...s.down, e.rates.downBitsPerSec ?? 0].slice(-KEEP_POINTS) : s.down,
         }));
         // New reports (or every 15 s at most): pages reload what they show.
         const reports = e.counters.reportsEmitted ?? 0;

@@ -64,9 +64,20 @@ export interface LiveEvent {
   at: string;
   running: boolean;
   counters: Record<string, number>;
-  rates: { framesPerSec: number; ipPacketsPerSec: number; ipBitsPerSec: number };
+  /** upBitsPerSec / downBitsPerSec: device → network / network → device (absent from older servers). */
+  rates: { framesPerSec: number; ipPacketsPerSec: number; ipBitsPerSec: number; upBitsPerSec?: number; downBitsPerSec?: number };
   junction: {
-    mirroring: ({ address: string } & Record<string, unknown>)[];
-    redirection: { enabled?: boolean; active?: string; peers?: ({ role: string; address: string; healthy: boolean; state: string; switches?: number } & Record<string, unknown>)[] } | null;
+    /** state: mirroring | connecting | disabled | error (with error); counters as src/actions/mirror counts them. */
+    mirroring: ({ address: string; state?: string; error?: string | null; connected?: boolean; sent?: number; bytes?: number; dropped?: number; truncated?: number; errors?: number } & Record<string, unknown>)[];
+    redirection: {
+      enabled?: boolean;
+      /** 'count-only': the data path forwards nothing, selected packets are counted, not sent. */
+      mode?: string;
+      active?: string;
+      redirected?: number;
+      problems?: string[];
+      peers?: ({ role: string; address: string; healthy: boolean; state: string; switches?: number; packets?: number; bytes?: number; rttMs?: number } & Record<string, unknown>)[];
+    } | null;
+    problems?: string[];
   } | null;
 }

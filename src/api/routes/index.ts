@@ -15,6 +15,7 @@ import { flowRoutes } from './flows.js';
 import { counterRoutes } from './counters.js';
 import { captureRoutes } from './captures.js';
 import { liveRoutes } from './live.js';
+import { outputRoutes } from './outputs.js';
 
 export type RouteRegistrar = (app: FastifyInstance, ctx: ApiContext) => void;
 
@@ -28,6 +29,7 @@ export const ROUTES: readonly RouteRegistrar[] = [
   inspectionRoutes,
   mirroringRoutes,
   redirectionRoutes,
+  outputRoutes,
   reportRoutes,
   flowRoutes,
   counterRoutes,

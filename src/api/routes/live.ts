@@ -11,12 +11,17 @@ import type { DataPlane, DataPlaneCounters } from '../../control/data-plane.js';
 import { ApiError } from '../errors.js';
 import { errors, idParam } from '../schemas.js';
 
-/** Run-time state of the Junction peers, as an optional data plane reports it (shapes of src/actions/). */
+/**
+ * Run-time state of the Junction peers, as an optional data plane reports it (LiveDataPlane:
+ * DataPlaneJunctionStatus in src/control/data-plane-junction.ts; counters of src/actions/).
+ */
 export interface JunctionLiveStatus {
-  /** Per mirroring peer: address plus counters (sent, dropped, bytes, errors, connected…). */
+  /** Per mirroring peer: address, state (mirroring | connecting | disabled | error), error, sent, dropped, truncated, bytes, errors… */
   mirroring: ({ address: string } & Record<string, unknown>)[];
-  /** Redirection: enabled, active ('primary' | 'standby'), peers[{role, address, healthy, state, switches…}]. */
+  /** Redirection: enabled, mode, active ('primary' | 'standby'), redirected, peers[{role, address, healthy, state, switches…}]. */
   redirection: Record<string, unknown> | null;
+  /** Junction settings the data path could not apply. */
+  problems?: string[];
 }
 
 /** A data plane that can also say how its Junction peers are doing (optional; see LiveDataPlane). */
@@ -30,7 +35,8 @@ export interface LiveEvent {
   running: boolean;
   counters: DataPlaneCounters;
   /** Per second since the previous event (0 on the first). */
-  rates: { framesPerSec: number; ipPacketsPerSec: number; ipBitsPerSec: number };
+  /** upBitsPerSec: IP bits device → network; downBitsPerSec: network → device (0 when the data plane has no direction counters). */
+  rates: { framesPerSec: number; ipPacketsPerSec: number; ipBitsPerSec: number; upBitsPerSec: number; downBitsPerSec: number };
   junction: JunctionLiveStatus | null;
 }
 
@@ -39,7 +45,8 @@ export const MAX_LIVE_STREAMS = 64;
 
 function junctionOf(dp: DataPlane, gatewayId: string): JunctionLiveStatus | null {
   const src = dp as Partial<JunctionStatusSource>;
-  return typeof src.junctionStatus === 'function' ? src.junctionStatus(gatewayId) : null;
+  // the data plane's own status type is checked where it is built; here it is plain JSON to send
+  return typeof src.junctionStatus === 'function' ? (src.junctionStatus(gatewayId) as JunctionLiveStatus | null) : null;
 }
 
 /** One live event; prev is the previous event's counters and time (ms) for the rates. */
@@ -56,7 +63,13 @@ export function liveEvent(dp: DataPlane, gatewayId: string, prev: { counters: Da
     at: new Date(nowMs).toISOString(),
     running: c !== null,
     counters,
-    rates: { framesPerSec: rate('frames'), ipPacketsPerSec: rate('ipPackets'), ipBitsPerSec: rate('ipBytes', 8) },
+    rates: {
+      framesPerSec: rate('frames'),
+      ipPacketsPerSec: rate('ipPackets'),
+      ipBitsPerSec: rate('ipBytes', 8),
+      upBitsPerSec: rate('upBytes', 8),
+      downBitsPerSec: rate('downBytes', 8),
+    },
     junction: junctionOf(dp, gatewayId),
   };
 }

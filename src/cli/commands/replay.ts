@@ -6,10 +6,12 @@ import { JsonlWriter } from '../../export/jsonl-writer.js';
 import { parseDurationMs } from '../duration.js';
 import { fleetSetup, checkIntervalSec } from '../fleet-setup.js';
 import { FleetgateError } from '../../core/errors.js';
-import { buildEveRecords } from '../../export/records/eve/index.js';
 import { shardedReplay } from '../../pipeline/sharded/sharded-replay.js';
 import type { ShardSetup } from '../../pipeline/sharded/messages.js';
+import { eveRecordId, eveRecordsOf } from '../../pipeline/sharded/flow-eve.js';
 import { Outputs } from '../../export/outputs.js';
+import type { OutputsConfig } from '../../control/config/types.js';
+import type { PipelineStats } from '../../pipeline/worker.js';
 import { outputsFromFlags } from '../../export/outputs-from-flags.js';
 
 const HELP = `usage: fleetgate replay <capture> [options]
@@ -31,7 +33,8 @@ options:
   --spool <dir>           durable spool for the outputs: records wait there until their destination
                           acknowledges them, across restarts
   --no-dpi                flows and Inspection only: applications named by port, no DPI
-  --workers <n>           replay on n worker threads, sharded by device (default 1); reports only
+  --workers <n>           replay on n worker threads, sharded by device (default 1); the same records
+                          as one thread (flows and EVE records arrive in another order)
   --quiet                 no summary on standard error`;
 
 export async function run(argv: string[]): Promise<number> {
@@ -66,9 +69,8 @@ export async function run(argv: string[]): Promise<number> {
   if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw new FleetgateError('FG_ERR_USAGE', `--workers: '${values.workers}' is not a number of workers (1..64)`);
   const outputsCfg = outputsFromFlags(setup.config?.gateway.outputs, { ipfix: values.ipfix, output: values.output, spool: values.spool });
   if (workers > 1) {
-    if (outputsCfg) throw new FleetgateError('FG_ERR_USAGE', 'outputs (gateway.outputs, --ipfix, --output) are not yet available with --workers > 1');
-    if (values['flows-out'] || values.records) throw new FleetgateError('FG_ERR_USAGE', '--flows-out and --records are not yet available with --workers > 1');
-    return runSharded(positionals[0], workers, { config: values.config, deviceSubnets: values['device-subnet'], intervalSec, dpi: !values['no-dpi'] }, values.out, !!values.quiet);
+    const files = { out: values.out, flowsOut: values['flows-out'], records: values.records };
+    return runSharded(positionals[0], workers, { config: values.config, deviceSubnets: values['device-subnet'], intervalSec, dpi: !values['no-dpi'] }, files, outputsCfg, setup, !!values.quiet);
   }
 
   const out = values.out ? new JsonlWriter(values.out) : null;
@@ -102,19 +104,9 @@ export async function run(argv: string[]): Promise<number> {
         : undefined,
     onFlowMeta: wantEve
       ? (flow, info) => {
-          const dot = flow.app.indexOf('.');
-          for (const r of buildEveRecords({
-            flowId: info.flowId,
-            flow,
-            proto: info.proto,
-            app: dot >= 0 ? flow.app.slice(dot + 1) : undefined,
-            category: flow.category,
-            meta: info.meta,
-            gatewayId: setup.gatewayId,
-            operatorId: setup.operatorId,
-          })) {
+          for (const r of eveRecordsOf(flow, info, setup.gatewayId, setup.operatorId)) {
             records?.write(r);
-            toOutputs?.emit('eve', `${setup.gatewayId}:eve:${info.flowId}:${r.event_type}:${eveSeq++}`, r);
+            toOutputs?.emit('eve', eveRecordId(setup.gatewayId, info.flowId, r.event_type, eveSeq++), r);
           }
         }
       : undefined,
@@ -122,7 +114,8 @@ export async function run(argv: string[]): Promise<number> {
   toOutputs?.setGatewayStats(() => ({ frames: pipeline.stats.frames, ipPackets: pipeline.stats.ipPackets, ipBytes: pipeline.stats.ipBytes }));
   let result;
   try {
-    result = await replayFile(positionals[0], pipeline);
+    // a replay can wait for its outputs: nothing is dropped because the file reads faster than they take it
+    result = await replayFile(positionals[0], pipeline, { pause: toOutputs ? () => toOutputs.pause() : undefined });
   } finally {
     out?.close();
     flowsOut?.close();
@@ -139,11 +132,7 @@ export async function run(argv: string[]): Promise<number> {
         `reports ${pipeline.inspection.reportsEmitted}, evicted ${pipeline.flows.stats.evicted}`,
     );
   }
-  if (toOutputs && !values.quiet) {
-    for (const [name, c] of Object.entries(toOutputs.counters())) {
-      console.error(`output ${name}: queued ${c.queued}, sent ${c.sent}, retried ${c.retried}, spooled ${c.spooled}, dropped ${c.dropped}`);
-    }
-  }
+  if (toOutputs && !values.quiet) printOutputCounters(toOutputs);
   if (process.env.FLEETGATE_PRINT_STATS) {
     console.error(`FLEETGATE_STATS ${JSON.stringify({ ...s, seconds: secs, maxRssKb: process.resourceUsage().maxRSS })}`);
   }
@@ -154,17 +143,70 @@ export async function run(argv: string[]): Promise<number> {
   return 0;
 }
 
-async function runSharded(path: string, workers: number, setup: ShardSetup, outPath: string | undefined, quiet: boolean): Promise<number> {
-  // validate the config in this thread first, so a bad config is one clear error, not one per worker
-  fleetSetup(setup);
-  const started = process.hrtime.bigint();
-  const res = await shardedReplay(path, workers, setup);
-  const out = outPath ? new JsonlWriter(outPath) : null;
-  for (const r of res.reports) {
-    if (out) out.write(r);
-    else process.stdout.write(JSON.stringify(r) + '\n');
+function printOutputCounters(outputs: Outputs): void {
+  for (const [name, c] of Object.entries(outputs.counters())) {
+    console.error(`output ${name}: queued ${c.queued}, sent ${c.sent}, retried ${c.retried}, spooled ${c.spooled}, dropped ${c.dropped}`);
   }
-  out?.close();
+}
+
+/**
+ * Sharded replay: the workers send reports, finished flows and EVE records back; this thread writes
+ * the files and owns the outputs (one Batcher per output, as with one thread), so every record is
+ * sent once. Reports are written to --out sorted (deterministic); flows and EVE records, and
+ * everything sent to outputs, go in arrival order.
+ */
+async function runSharded(
+  path: string,
+  workers: number,
+  shardSetup: ShardSetup,
+  files: { out?: string; flowsOut?: string; records?: string },
+  outputsCfg: OutputsConfig | undefined,
+  setup: { gatewayId: string; operatorId: string },
+  quiet: boolean,
+): Promise<number> {
+  // validate the config in this thread first, so a bad config is one clear error, not one per worker
+  fleetSetup(shardSetup);
+  const started = process.hrtime.bigint();
+  const outputs = outputsCfg ? new Outputs(outputsCfg, { gatewayId: setup.gatewayId, operatorId: setup.operatorId }) : null;
+  await outputs?.open();
+  const toOutputs = outputs && outputs.size > 0 ? outputs : null;
+  const flowsOut = files.flowsOut ? new JsonlWriter(files.flowsOut) : null;
+  const records = files.records ? new JsonlWriter(files.records) : null;
+  let totals: PipelineStats | null = null;
+  toOutputs?.setGatewayStats(() => ({ frames: totals?.frames ?? 0, ipPackets: totals?.ipPackets ?? 0, ipBytes: totals?.ipBytes ?? 0 }));
+  const wantFlows = !!flowsOut || !!toOutputs?.wants('flow');
+  const wantEve = !!records || !!toOutputs?.wants('eve');
+  let eveSeq = 0;
+  let res;
+  try {
+    res = await shardedReplay(path, workers, { ...shardSetup, flows: wantFlows, eve: wantEve }, {
+      pause: toOutputs ? () => toOutputs.pause() : undefined,
+      onReport: toOutputs ? (r) => toOutputs.emit('inspection', r.recordId, r, r.timestamp) : undefined,
+      onFlow: wantFlows
+        ? (f) => {
+            flowsOut?.write(f);
+            toOutputs?.emitFlow(f);
+          }
+        : undefined,
+      onEve: wantEve
+        ? (r) => {
+            records?.write(r);
+            toOutputs?.emit('eve', eveRecordId(setup.gatewayId, r.flow_id, r.event_type, eveSeq++), r);
+          }
+        : undefined,
+    });
+    totals = res.stats;
+    const out = files.out ? new JsonlWriter(files.out) : null;
+    for (const r of res.reports) {
+      if (out) out.write(r);
+      else process.stdout.write(JSON.stringify(r) + '\n');
+    }
+    out?.close();
+  } finally {
+    flowsOut?.close();
+    records?.close();
+    await outputs?.close(Number(process.env.FLEETGATE_OUTPUT_DRAIN_MS ?? 30_000));
+  }
   const secs = Number(process.hrtime.bigint() - started) / 1e9;
   const s = res.stats;
   if (!quiet) {
@@ -173,6 +215,7 @@ async function runSharded(path: string, workers: number, setup: ShardSetup, outP
         `(${Math.round(s.frames / Math.max(secs, 1e-9))} packets/s) on ${workers} workers; flows ${res.flows.created}, ` +
         `reports ${res.reports.length}, evicted ${res.flows.evicted}`,
     );
+    if (toOutputs) printOutputCounters(toOutputs);
   }
   if (process.env.FLEETGATE_PRINT_STATS) {
     console.error(`FLEETGATE_STATS ${JSON.stringify({ ...s, seconds: secs, maxRssKb: process.resourceUsage().maxRSS })}`);

@@ -90,7 +90,7 @@ export async function run(argv: string[]): Promise<number> {
   });
   feed?.stop();
   await app.close();
-  dataPlane.close();
+  await dataPlane.closeAndDrain(); // outputs drain (what is left stays spooled)
   store.close();
   console.log('stopped');
   return 0;

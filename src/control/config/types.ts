@@ -57,7 +57,8 @@ export interface OutputSinkConfig {
 }
 
 export interface OutputsConfig {
-  /** On-disk spool for slow or unreachable destinations; absent = memory only (overflow is dropped). */
+  /** On-disk spool for slow or unreachable destinations; absent: `gateway` and the API's data plane use a
+   *  default spool folder, and a replay waits for its outputs instead (docs/outputs.md). */
   spool?: { dir: string; limitBytes: number; durable: boolean };
   sinks: OutputSinkConfig[];
 }

@@ -2,7 +2,7 @@
 // swapped in by the pipeline between batches; plain deep-frozen data, except the DeviceDirectory
 // (which learns unregistered devices as traffic arrives, by design).
 import { DeviceDirectory } from '../devices/device-directory.js';
-import type { DeviceConfig } from '../config/types.js';
+import type { DeviceConfig, OutputsConfig } from '../config/types.js';
 import type { Device, Gateway, InspectionSettings, MirroringPeer, Redirection } from '../store/model.js';
 
 export interface GatewaySnapshot {
@@ -20,9 +20,11 @@ export interface GatewaySnapshot {
     readonly mirroring: { readonly peers: readonly Readonly<MirroringPeer>[] };
     readonly redirection: Readonly<Redirection> | null;
   };
+  /** Export outputs (secrets included: the data path needs them); null = none configured. */
+  readonly outputs: Readonly<OutputsConfig> | null;
 }
 
-export function buildGatewaySnapshot(gw: Gateway, devices: readonly Device[]): GatewaySnapshot {
+export function buildGatewaySnapshot(gw: Gateway, devices: readonly Device[], outputs: OutputsConfig | null = null): GatewaySnapshot {
   const configs: DeviceConfig[] = devices.map((d) => {
     const c: DeviceConfig = { ip: d.ip, tags: [...d.tags] };
     if (d.imsi !== undefined) c.imsi = d.imsi;
@@ -41,6 +43,7 @@ export function buildGatewaySnapshot(gw: Gateway, devices: readonly Device[]): G
     devices: directory,
     quarantined: deepFreeze(devices.filter((d) => d.status === 'quarantined').map((d) => d.ip)),
     junction: deepFreeze(structuredClone(gw.junction)),
+    outputs: outputs ? deepFreeze(structuredClone(outputs)) : null,
   };
   return Object.freeze(snap);
 }

@@ -8,3 +8,5 @@ export type { SeedResult } from './seed.js';
 export type { DeviceFilter } from './devices-repo.js';
 export type { HistoryQuery } from './history-repo.js';
 export type * from './model.js';
+export type { OutputsView } from './outputs-repo.js';
+export { MASK as SECRET_MASK } from './output-secrets.js';

@@ -134,4 +134,15 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX flows_app ON flows(operator_id, app, last_ms);
     `,
   },
+  {
+    version: 3,
+    name: 'outputs',
+    sql: `
+      CREATE TABLE gateway_outputs (
+        gateway_id TEXT PRIMARY KEY REFERENCES gateways(id) ON DELETE CASCADE,
+        config TEXT NOT NULL,           -- JSON OutputsConfig (control/config/types.ts), secrets included: never returned
+        updated TEXT NOT NULL
+      );
+    `,
+  },
 ];

@@ -15,11 +15,13 @@ export interface SeedResult {
   devicesCreated: number;
   devicesUpdated: number;
   devicesRemoved: number;
+  /** The YAML's gateway.outputs replaced the stored outputs. */
+  outputsSet: boolean;
 }
 
 export function seedFromConfig(store: Store, cfg: FleetConfig, opts: { mirror?: boolean; actor?: Actor } = {}): SeedResult {
   const actor = opts.actor ?? systemActor(cfg.operator.id);
-  const res: SeedResult = { operatorCreated: false, gatewayCreated: false, gatewayUpdated: false, groupsCreated: 0, devicesCreated: 0, devicesUpdated: 0, devicesRemoved: 0 };
+  const res: SeedResult = { operatorCreated: false, gatewayCreated: false, gatewayUpdated: false, groupsCreated: 0, devicesCreated: 0, devicesUpdated: 0, devicesRemoved: 0, outputsSet: false };
   store.core.mutate(actor, { action: 'config.seed', resource: `gateways/${cfg.gateway.id}` }, () => {
     if (!store.operators.get(cfg.operator.id)) {
       store.operators.create(cfg.operator.id, cfg.operator.name ?? cfg.operator.id);
@@ -70,6 +72,8 @@ export function seedFromConfig(store: Store, cfg: FleetConfig, opts: { mirror?: 
         res.devicesRemoved++;
       }
     }
+    // the YAML's outputs replace the stored ones; without `gateway.outputs`, outputs set through the API stay
+    if (g.outputs) res.outputsSet = store.outputs.seed(actor, g.id, g.outputs);
     if (rows.length > 0) {
       const r = store.devices.importRows(actor, g.id, rows);
       res.devicesCreated = r.created;

@@ -13,6 +13,7 @@ import { DevicesRepo } from './devices-repo.js';
 import { CapturesRepo } from './captures-repo.js';
 import { HistoryRepo } from './history-repo.js';
 import { AuditRepo } from './audit-repo.js';
+import { OutputsRepo } from './outputs-repo.js';
 import { seedFromConfig, type SeedResult } from './seed.js';
 import { SnapshotHub, type SnapshotListener } from '../snapshot/snapshot-hub.js';
 import { buildGatewaySnapshot, type GatewaySnapshot } from '../snapshot/gateway-snapshot.js';
@@ -25,6 +26,7 @@ export class Store {
   readonly captures: CapturesRepo;
   readonly history: HistoryRepo;
   readonly audit: AuditRepo;
+  readonly outputs: OutputsRepo;
   readonly snapshots = new SnapshotHub();
 
   private constructor(readonly db: Database.Database) {
@@ -35,6 +37,7 @@ export class Store {
     this.captures = new CapturesRepo(this.core);
     this.history = new HistoryRepo(this.core);
     this.audit = new AuditRepo(this.core);
+    this.outputs = new OutputsRepo(this.core, this.gateways);
     this.core.onCommitted = (ids) => {
       for (const id of ids) this.publish(id);
     };
@@ -77,7 +80,7 @@ export class Store {
       this.snapshots.drop(gatewayId);
       return undefined;
     }
-    const s = buildGatewaySnapshot(gw, this.devices.allInternal(gatewayId));
+    const s = buildGatewaySnapshot(gw, this.devices.allInternal(gatewayId), this.outputs.getInternal(gatewayId));
     this.snapshots.publish(s);
     return s;
   }

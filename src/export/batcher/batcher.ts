@@ -62,6 +62,7 @@ export class Batcher {
   private lastDropLog = 0;
   private spoolFlushQueued = false;
   private idleWaiters: (() => void)[] = [];
+  private roomWaiters: (() => void)[] = [];
   /** When the last failure started (ms), for recovery figures; 0 when healthy. */
   downSince = 0;
   lastError: string | null = null;
@@ -106,7 +107,32 @@ export class Batcher {
     return this.queue.length - this.head + (this.inflight?.length ?? 0);
   }
 
-  /** Accepts a record; never blocks. */
+  /**
+   * True when records held in memory passed half the bound and there is no spool to take more: a
+   * producer that can wait (a replay reads a file; it can pause) should await `room()` before pushing
+   * more, so nothing is dropped. A live gateway cannot wait: it pushes on, and past the bound drops loudly.
+   */
+  get wantsPause(): boolean {
+    return !this.spool && !this.closing && this.memBytes > this.maxMemoryBytes / 2;
+  }
+
+  /** Resolves when memory is back under a quarter of the bound (or the batcher closes). */
+  room(): Promise<void> {
+    if (!this.wantsPause) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      this.roomWaiters.push(resolve);
+      this.schedule();
+    });
+  }
+
+  private wakeRoomWaiters(force: boolean): void {
+    if (this.roomWaiters.length === 0 || (!force && this.memBytes > this.maxMemoryBytes / 4)) return;
+    const w = this.roomWaiters;
+    this.roomWaiters = [];
+    for (const f of w) f();
+  }
+
+  /** Accepts a record; never blocks (see wantsPause). */
   push(r: SinkRecord): void {
     if (this.closing) throw new Error(`batcher ${this.sink.name} is closed`);
     this.counters.queued++;
@@ -146,6 +172,7 @@ export class Batcher {
   async close(drainMs = 5_000): Promise<void> {
     await this.drain(drainMs);
     this.closing = true;
+    this.wakeRoomWaiters(true);
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
     this.wake?.();
@@ -242,6 +269,7 @@ export class Batcher {
           }
           for (const r of batch) this.memBytes -= r.body.length + r.id.length + 16;
           this.inflight = batch;
+          this.wakeRoomWaiters(false);
         } else break;
         try {
           if (!this.sinkOpen && !(await this.tryOpenSink())) throw new Error(this.lastError ?? 'cannot open');

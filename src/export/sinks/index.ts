@@ -11,6 +11,8 @@ import { PrometheusSink } from './prometheus.js';
 import { createMqttSink } from './mqtt.js';
 import { createNatsSink } from './nats.js';
 import { createPostgresSink } from './postgres.js';
+import { createKafkaSink } from './kafka.js';
+import { createElasticsearchSink } from './elasticsearch.js';
 
 export type { Sink, SinkRecord, SinkRecordType } from './sink.js';
 export { SINK_RECORD_TYPES } from './sink.js';
@@ -100,7 +102,8 @@ export const SINK_FACTORIES: Record<string, SinkFactory> = {
   mqtt: withGateway(createMqttSink),
   nats: withGateway(createNatsSink),
   postgres: (o) => createPostgresSink(o),
-  // Kafka and Elasticsearch sinks are not written yet (see docs/outputs.md).
+  kafka: withGateway(createKafkaSink),
+  elasticsearch: (o) => createElasticsearchSink(o),
 };
 
 export const SINK_KINDS = (): string[] => Object.keys(SINK_FACTORIES);

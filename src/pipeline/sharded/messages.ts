@@ -1,12 +1,18 @@
 // Messages between the sharded replay's main thread and its workers.
 import type { InspectionReportOut } from '../../export/inspection/report-builder.js';
 import type { PipelineStats } from '../worker.js';
+import type { FlowRecord } from '../../export/flows/flow-record.js';
+import type { EveRecord } from '../../export/records/eve/eve-types.js';
 
 export interface ShardSetup {
   config?: string;
   deviceSubnets?: string[];
   intervalSec?: number;
   dpi: boolean;
+  /** Send finished flows back to the main thread (for --flows-out and outputs). */
+  flows?: boolean;
+  /** Send EVE-shaped metadata records back (for --records and outputs). */
+  eve?: boolean;
 }
 
 export interface ShardWorkerData {
@@ -38,7 +44,14 @@ export interface ShardFlowStats {
   evicted: number;
 }
 
+/** What a shard produced since its last message (flows and eve only when the setup asks). */
+export interface ShardRecords {
+  reports: InspectionReportOut[];
+  flowRecords: FlowRecord[];
+  eve: EveRecord[];
+}
+
 export type FromWorker =
-  | { type: 'ack'; seq: number; reports: InspectionReportOut[] }
-  | { type: 'done'; reports: InspectionReportOut[]; stats: PipelineStats; flows: ShardFlowStats }
+  | ({ type: 'ack'; seq: number } & ShardRecords)
+  | ({ type: 'done'; stats: PipelineStats; flows: ShardFlowStats } & ShardRecords)
   | { type: 'error'; message: string };

@@ -5,7 +5,10 @@ import { Pipeline } from '../worker.js';
 import { decodeFrame } from '../../packet/decode.js';
 import { fleetSetup } from '../../cli/fleet-setup.js';
 import type { InspectionReportOut } from '../../export/inspection/report-builder.js';
+import type { FlowRecord } from '../../export/flows/flow-record.js';
+import type { EveRecord } from '../../export/records/eve/eve-types.js';
 import type { FromWorker, ShardWorkerData, ToWorker } from './messages.js';
+import { eveRecordsOf } from './flow-eve.js';
 
 const { shard, shards, setup } = workerData as ShardWorkerData;
 const port = parentPort!;
@@ -14,6 +17,8 @@ const post = (m: FromWorker) => port.postMessage(m);
 try {
   const s = fleetSetup(setup);
   const reports: InspectionReportOut[] = [];
+  const flowRecords: FlowRecord[] = [];
+  const eve: EveRecord[] = [];
   const pipeline = new Pipeline({
     operatorId: s.operatorId,
     gatewayId: s.gatewayId,
@@ -24,7 +29,15 @@ try {
     catalog: s.catalog,
     dpi: setup.dpi,
     onReport: (r) => reports.push(r),
+    onFlowEnd: setup.flows ? (f) => flowRecords.push(f) : undefined,
+    onFlowMeta: setup.eve
+      ? (flow, info) => {
+          // flow ids count per shard: spread them so they stay unique across shards
+          for (const r of eveRecordsOf(flow, { ...info, flowId: info.flowId * shards + shard }, s.gatewayId, s.operatorId)) eve.push(r);
+        }
+      : undefined,
   });
+  const out = () => ({ reports: reports.splice(0), flowRecords: flowRecords.splice(0), eve: eve.splice(0) });
   const p = pipeline.view;
   port.on('message', (m: ToWorker) => {
     try {
@@ -37,11 +50,11 @@ try {
           decodeFrame(p, m.buf, m.off[i], m.capLen[i], m.wireLen[i], ts, m.linkType[i], m.ifIndex[i]);
           pipeline.processDecoded();
         }
-        post({ type: 'ack', seq: m.seq, reports: reports.splice(0) });
+        post({ type: 'ack', seq: m.seq, ...out() });
       } else {
         pipeline.finish();
         const f = pipeline.flows.stats;
-        post({ type: 'done', reports: reports.splice(0), stats: pipeline.stats, flows: { created: f.created, evicted: f.evicted } });
+        post({ type: 'done', ...out(), stats: pipeline.stats, flows: { created: f.created, evicted: f.evicted } });
         port.close();
       }
     } catch (e) {

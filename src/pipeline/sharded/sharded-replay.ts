@@ -7,7 +7,7 @@ import { openCapture } from '../../io/capture-reader.js';
 import { CaptureError, FleetgateError } from '../../core/errors.js';
 import type { InspectionReportOut } from '../../export/inspection/report-builder.js';
 import type { PipelineStats } from '../worker.js';
-import type { FromWorker, ShardSetup, ShardFlowStats, ToWorker } from './messages.js';
+import type { FromWorker, ShardSetup, ShardFlowStats, ShardRecords, ToWorker } from './messages.js';
 import { PacketView } from '../../core/packet-view.js';
 import { decodeFrame } from '../../packet/decode.js';
 import { shardOf } from '../shard.js';
@@ -31,9 +31,28 @@ interface ShardHandle {
   done: Promise<{ stats: PipelineStats; flows: ShardFlowStats }>;
 }
 
-export async function shardedReplay(path: string, shards: number, setup: ShardSetup): Promise<ShardedResult> {
+/** Called on the main thread as shards send their records (in arrival order, not sorted). */
+export interface ShardedRecordHandlers {
+  onReport?: (r: InspectionReportOut) => void;
+  /** Finished flows: only with setup.flows. */
+  onFlow?: (f: ShardRecords['flowRecords'][number]) => void;
+  /** EVE-shaped records: only with setup.eve. */
+  onEve?: (r: ShardRecords['eve'][number]) => void;
+  /** Asked before each batch is handed out: a promise to wait for (outputs full), or null. */
+  pause?: () => Promise<void> | null;
+}
+
+export async function shardedReplay(path: string, shards: number, setup: ShardSetup, handlers: ShardedRecordHandlers = {}): Promise<ShardedResult> {
   if (!Number.isInteger(shards) || shards < 2) throw new FleetgateError('FG_ERR_USAGE', 'a sharded replay needs at least 2 workers');
   const reports: InspectionReportOut[] = [];
+  const take = (m: ShardRecords) => {
+    for (const r of m.reports) {
+      reports.push(r);
+      handlers.onReport?.(r);
+    }
+    if (handlers.onFlow) for (const f of m.flowRecords) handlers.onFlow(f);
+    if (handlers.onEve) for (const r of m.eve) handlers.onEve(r);
+  };
   // the main thread decodes each frame once to decide its shard; workers decode only their own
   const devices = fleetSetup(setup).devices;
   const view = new PacketView();
@@ -47,12 +66,12 @@ export async function shardedReplay(path: string, shards: number, setup: ShardSe
     h.done = new Promise((resolve, reject) => {
       worker.on('message', (m: FromWorker) => {
         if (m.type === 'ack') {
-          for (const r of m.reports) reports.push(r);
+          take(m);
           acked(m.seq);
           h.inFlight--;
           h.wake?.();
         } else if (m.type === 'done') {
-          for (const r of m.reports) reports.push(r);
+          take(m);
           resolve({ stats: m.stats, flows: m.flows });
         } else {
           failure = new FleetgateError('FG_ERR_IO', `replay worker ${shard} failed: ${m.message}`);
@@ -96,6 +115,8 @@ export async function shardedReplay(path: string, shards: number, setup: ShardSe
   try {
     let seq = 0;
     for await (const b of reader) {
+      const wait = handlers.pause?.();
+      if (wait) await wait;
       const n = b.count;
       const shard = new Uint8Array(n);
       for (let i = 0; i < n; i++) {

@@ -163,3 +163,37 @@ test('a slow destination: memory overflows to the spool and order still holds', 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('without a spool, a producer that waits for room() loses nothing, even while the destination is down', async () => {
+  const sink = new FakeSink();
+  sink.down = true;
+  const b = new Batcher(sink, { batchSize: 20, maxMemoryBytes: 4000, retryBaseMs: 5, retryMaxMs: 20 });
+  await b.open();
+  setTimeout(() => (sink.down = false), 100);
+  let paused = 0;
+  for (let i = 0; i < 2000; i++) {
+    if (b.wantsPause) {
+      paused++;
+      await b.room();
+    }
+    b.push(rec(i));
+  }
+  assert.equal(await b.drain(5000), true);
+  assert.ok(paused > 0, 'the producer was asked to wait');
+  assert.equal(b.counters.dropped, 0);
+  assert.deepEqual(sink.received.map((r) => r.id), Array.from({ length: 2000 }, (_, i) => `r${i}`));
+  await b.close();
+});
+
+test('a producer that does not wait: past the memory bound records are dropped and counted', async () => {
+  const sink = new FakeSink();
+  sink.down = true;
+  const dropped: number[] = [];
+  const b = new Batcher(sink, { maxMemoryBytes: 2000, retryBaseMs: 5, onDrop: (_s, n) => dropped.push(n) });
+  await b.open();
+  for (let i = 0; i < 500; i++) b.push(rec(i));
+  assert.ok(b.counters.dropped > 0);
+  assert.equal(b.counters.dropped + b.memoryPending, 500);
+  assert.equal(dropped.length, 1, 'one loud line, not one per record');
+  await b.close(10);
+});

@@ -16,7 +16,7 @@ import type { CaptureFilter, CaptureHandle, DataPlane, DataPlaneCounters } from 
 import type { JunctionLiveStatus, JunctionStatusSource } from '../../../src/api/routes/live.js';
 import { hostileHttp, hostileTls } from './hostile.js';
 
-/** The live data plane plus Junction peer state set by the test (the live ports report it for real). */
+/** The live data plane; Junction peer state set by the test replaces the data plane's own when not null. */
 export class JunctionStatusStandIn implements DataPlane, JunctionStatusSource {
   status: JunctionLiveStatus | null = null;
   constructor(private readonly inner: DataPlane) {}
@@ -26,8 +26,10 @@ export class JunctionStatusStandIn implements DataPlane, JunctionStatusSource {
   startCapture(gatewayId: string, filter: CaptureFilter, durationSec: number, onDone: (pcapPath: string | null, failedReason?: string) => void): CaptureHandle {
     return this.inner.startCapture(gatewayId, filter, durationSec, onDone);
   }
-  junctionStatus(): JunctionLiveStatus | null {
-    return this.status;
+  junctionStatus(gatewayId: string): JunctionLiveStatus | null {
+    if (this.status !== null) return this.status;
+    const own = (this.inner as Partial<JunctionStatusSource>).junctionStatus;
+    return own ? own.call(this.inner, gatewayId) : null;
   }
 }
 

@@ -1,4 +1,6 @@
 // Junction: where reports go (Inspection), mirroring peers with live counters, Redirection peer state.
+// Config comes from the Junction API; the live columns from the SSE stream (`live.junction`), matched
+// by peer address (mirroring) and role (redirection).
 import { useState } from 'preact/hooks';
 import type { Junction as JunctionT, LiveEvent, MirroringPeer } from '../types.js';
 import { api } from '../api.js';
@@ -7,6 +9,23 @@ import { bytes, count } from '../format.js';
 
 function num(v: unknown): string {
   return typeof v === 'number' ? count(v) : '-';
+}
+
+type MirrorLive = NonNullable<LiveEvent['junction']>['mirroring'][number];
+
+/** The state pill of a mirroring peer: config first (disabled), then what the data path says. */
+function PeerState({ enabled, l }: { enabled: boolean; l: MirrorLive | undefined }) {
+  if (!enabled) return <span class="pill off">disabled</span>;
+  if (!l) return <span class="pill">enabled (no live data)</span>;
+  const state = l.state ?? (l.connected === false ? 'error' : 'mirroring');
+  if (state === 'mirroring') return <span class="pill ok">mirroring</span>;
+  if (state === 'connecting') return <span class="pill">connecting…</span>;
+  if (state === 'disabled') return <span class="pill off">disabled</span>;
+  return (
+    <span class="pill bad" title={l.error ?? ''}>
+      {l.error ? `error: ${l.error}` : 'not connected'}
+    </span>
+  );
 }
 
 export function Junction({ gw, tick, live }: { gw: string; tick: number; live: LiveEvent | null }) {
@@ -50,6 +69,11 @@ export function Junction({ gw, tick, live }: { gw: string; tick: number; live: L
   return (
     <div class="page" data-testid="junction">
       {j.error ? <p class="error">{j.error}</p> : null}
+      {(live?.junction?.problems ?? []).map((x) => (
+        <p class="error" key={x} data-testid="junction-problem">
+          {x}
+        </p>
+      ))}
       <section class="card" data-testid="inspection">
         <h3>Inspection</h3>
         {ins ? (
@@ -71,6 +95,7 @@ export function Junction({ gw, tick, live }: { gw: string; tick: number; live: L
               <th>state</th>
               <th class="num">sent</th>
               <th class="num">bytes</th>
+              <th class="num">truncated</th>
               <th class="num">dropped</th>
               <th class="num">errors</th>
               <th />
@@ -87,9 +112,14 @@ export function Junction({ gw, tick, live }: { gw: string; tick: number; live: L
                     {p.protocol === 'gre' && p.key !== undefined ? ` key ${p.key}` : ''}
                     {p.protocol === 'vxlan' && p.vni !== undefined ? ` vni ${p.vni}` : ''}
                   </td>
-                  <td>{!p.enabled ? <span class="pill off">disabled</span> : l ? <span class={`pill ${l.connected === false ? 'bad' : 'ok'}`}>{l.connected === false ? 'not connected' : 'mirroring'}</span> : <span class="pill">enabled (no live data)</span>}</td>
-                  <td class="num">{num(l?.sent)}</td>
+                  <td data-col="state">
+                    <PeerState enabled={p.enabled} l={l} />
+                  </td>
+                  <td class="num" data-col="sent">
+                    {num(l?.sent)}
+                  </td>
                   <td class="num">{typeof l?.bytes === 'number' ? bytes(l.bytes) : '-'}</td>
+                  <td class="num">{num(l?.truncated)}</td>
                   <td class="num">{num(l?.dropped)}</td>
                   <td class="num">{num(l?.errors)}</td>
                   <td>
@@ -126,7 +156,17 @@ export function Junction({ gw, tick, live }: { gw: string; tick: number; live: L
             <p>
               {red.enabled ? 'enabled' : 'disabled'}
               {redirLive?.active ? (redirLive.active === 'standby' ? ' · switched to the standby' : ' · on the primary') : ''}
+              {typeof redirLive?.redirected === 'number' ? (
+                <>
+                  {' · '}
+                  <span data-testid="redirected">{count(redirLive.redirected)}</span> packets {redirLive.mode === 'count-only' ? 'selected' : 'redirected'}
+                </>
+              ) : null}
             </p>
+            {redirLive?.mode === 'count-only' ? (
+              <p class="muted">This data path forwards no traffic (simulated or captured input): selected flows are counted, not sent to the peer.</p>
+            ) : null}
+
             <table>
               <thead>
                 <tr>
@@ -134,6 +174,7 @@ export function Junction({ gw, tick, live }: { gw: string; tick: number; live: L
                   <th>peer</th>
                   <th>tunnel</th>
                   <th>state</th>
+                  <th class="num">packets</th>
                   <th class="num">switches</th>
                 </tr>
               </thead>
@@ -145,16 +186,17 @@ export function Junction({ gw, tick, live }: { gw: string; tick: number; live: L
                   const l = redirLive?.peers?.find((p) => p.role === role);
                   const active = redirLive?.active === role;
                   return (
-                    <tr key={role}>
+                    <tr key={role} data-role={role}>
                       <td>{role}</td>
                       <td>{t.address}</td>
                       <td>
                         {t.protocol} vni {t.vni}
                       </td>
                       <td>
-                        {l ? <span class={`pill ${l.healthy ? 'ok' : 'bad'}`}>{l.healthy ? 'healthy' : `unhealthy (${l.state})`}</span> : <span class="pill">no live data</span>}
+                        {l ? <span class={`pill ${l.healthy ? 'ok' : 'bad'}`}>{l.healthy ? (l.state === 'unprobed' ? 'healthy (not probed)' : 'healthy') : `unhealthy (${l.state})`}</span> : <span class="pill">no live data</span>}
                         {active ? <span class="pill ok">active</span> : l ? <span class="pill">standby</span> : null}
                       </td>
+                      <td class="num">{num(l?.packets)}</td>
                       <td class="num">{num(l?.switches)}</td>
                     </tr>
                   );

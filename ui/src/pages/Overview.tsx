@@ -19,13 +19,21 @@ export function Overview({ gw, tick, live }: { gw: string; tick: number; live: L
     <div class="page" data-testid="overview">
       <div class="stats">
         <Stat testId="stat-online" label="Devices online" value={`${count(online.count)} / ${count(devices.data?.items.length ?? 0)}`} hint={online.at ? `in the interval ending ${time(online.at)}` : 'no report yet'} />
-        <Stat testId="stat-throughput" label="Throughput now" value={last ? bits(last.rates.ipBitsPerSec) : '-'} hint={last ? `${count(last.rates.ipPacketsPerSec)} packets/s` : 'connecting…'} />
+        <Stat testId="stat-throughput" label="Throughput now" value={last ? bits(last.rates.ipBitsPerSec) : '-'} hint={last ? `${count(last.rates.ipPacketsPerSec)} packets/s · ↑ ${bits(last.rates.upBitsPerSec ?? 0)} ↓ ${bits(last.rates.downBitsPerSec ?? 0)}` : 'connecting…'} />
         <Stat testId="stat-flows" label="Active flows" value={last ? count(last.counters.flowsActive ?? 0) : '-'} />
         <Stat testId="stat-reports" label="Reports" value={last ? count(last.counters.reportsEmitted ?? 0) : '-'} hint="since the data path started" />
       </div>
       {reports.error ? <p class="error">{reports.error}</p> : null}
       <div class="grid2">
-        <Chart title="Live throughput (all traffic)" t={live.t} series={[{ label: 'bit/s', values: live.bps, color: '#2563eb' }]} />
+        <Chart
+          title="Live throughput"
+          t={live.t}
+          series={[
+            { label: 'all', values: live.bps, color: '#2563eb' },
+            { label: 'uplink (device → network)', values: live.up, color: '#16a34a' },
+            { label: 'downlink (network → device)', values: live.down, color: '#9333ea' },
+          ]}
+        />
         <Chart
           title="Throughput per interval"
           t={tp.t}

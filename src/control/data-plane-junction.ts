@@ -1,0 +1,214 @@
+// The Junction of an API-driven data path (LiveDataPlane: `fleetgate serve`, the demo): Mirroring and
+// Redirection built from the gateway snapshot's junction config, rebuilt when a new snapshot changes it.
+//
+// - Mirroring is real: copies go to the peers (VXLAN over UDP; GRE through the native raw socket, which
+//   needs the addon and root - otherwise the peer shows state 'error' with the reason and its copies
+//   count as dropped; the data path never stops for it). A reconfiguration opens the new peers first
+//   and swaps at a batch boundary; a peer whose config did not change keeps its counters.
+// - Redirection has nowhere to forward here (the data path is fed by the simulator or a capture, it
+//   forwards nothing): flows are selected and pinned as in the live gateway, health is ticked, and the
+//   packets that WOULD be redirected are counted (`redirected`, per-peer packets/bytes); the encapsulated
+//   copies are discarded at once. Its mode is reported as 'count-only'.
+import { LiveJunction } from '../pipeline/live-junction.js';
+import type { Pipeline } from '../pipeline/worker.js';
+import type { DeviceDirectory } from './devices/device-directory.js';
+import type { GatewaySnapshot } from './snapshot/gateway-snapshot.js';
+import type { MirrorPeerStats } from '../actions/mirror/mirror-set.js';
+import type { RedirectionStatus } from '../actions/redirect/redirector.js';
+import { mirroringFromStore, redirectionFromStore, redirectionProblems } from './junction-config.js';
+
+export type MirrorPeerState = 'mirroring' | 'connecting' | 'disabled' | 'error';
+
+export interface MirrorPeerLive extends Partial<MirrorPeerStats> {
+  address: string;
+  state: MirrorPeerState;
+  /** Why the peer is in state 'error'. */
+  error: string | null;
+}
+
+export interface RedirectionLive extends RedirectionStatus {
+  /** 'count-only': this data path forwards nothing, so selected packets are counted, not sent. */
+  mode: 'count-only';
+  /** Packets of selected flows (what would have gone to a peer). */
+  redirected: number;
+  problems: string[];
+}
+
+export interface DataPlaneJunctionStatus {
+  mirroring: MirrorPeerLive[];
+  redirection: RedirectionLive | null;
+  /** Problems of the junction as a whole (a peer that could not be built, a setting not applied). */
+  problems: string[];
+}
+
+type Counters = Record<string, number>;
+
+function addCounters(into: Counters, from: Counters): void {
+  for (const k of Object.keys(from)) if (typeof into[k] === 'number' && typeof from[k] === 'number') into[k] += from[k];
+}
+
+export class DataPlaneJunction {
+  /** Started mirroring (null: no peers, or not started yet). */
+  private mirror: LiveJunction | null = null;
+  /** Being started for the newest mirroring config; swapped in when ready. */
+  private pending: LiveJunction | null = null;
+  private redirect: LiveJunction | null = null;
+  private mirrorKey = '';
+  private redirectKey = '';
+  private redirectDirectory: DeviceDirectory | null = null;
+  private mirrorGen = 0;
+  private mirrorProblems: string[] = [];
+  private mirrorStartError: string | null = null;
+  private redirectProblemList: string[] = [];
+  private closed = false;
+  /** Resolves when the newest mirroring config is running (tests and shutdown wait on it). */
+  ready: Promise<void> = Promise.resolve();
+
+  constructor(private readonly pipeline: Pipeline) {}
+
+  /** Takes a snapshot's junction config (at a batch boundary); rebuilds only what changed. */
+  apply(snap: GatewaySnapshot): void {
+    if (this.closed) return;
+    this.applyMirroring(snap);
+    this.applyRedirection(snap);
+  }
+
+  /** After processFrame, for the packet in pipeline.view. Allocation-free. */
+  afterPacket(): void {
+    const m = this.mirror;
+    if (m !== null) m.mirror();
+    const r = this.redirect;
+    if (r !== null && r.redirect()) {
+      // count-only: drop the encapsulated copy at once (its queue never fills)
+      const peers = (r.redirector as NonNullable<LiveJunction['redirector']>).peers;
+      for (let i = 0; i < peers.length; i++) peers[i].queue.clear();
+    }
+  }
+
+  /** After a batch: mirror copies to their transports, redirection health. */
+  afterBatch(): void {
+    this.mirror?.afterBatch();
+    const red = this.redirect?.redirector;
+    if (red) {
+      red.tick();
+      for (const p of red.peers) p.queue.clear(); // probes have nowhere to go either
+    }
+  }
+
+  status(): DataPlaneJunctionStatus {
+    return { mirroring: this.mirrorStatus(), redirection: this.redirectStatus(), problems: [...this.redirectProblemList] };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.mirrorGen++;
+    const m = this.mirror;
+    const p = this.pending;
+    this.mirror = null;
+    this.pending = null;
+    this.redirect = null;
+    await Promise.all([m?.stop(), p?.stop()]);
+  }
+
+  private applyMirroring(snap: GatewaySnapshot): void {
+    const key = JSON.stringify(snap.junction.mirroring.peers);
+    if (key === this.mirrorKey) return;
+    this.mirrorKey = key;
+    const gen = ++this.mirrorGen;
+    const { config, problems } = mirroringFromStore(snap.junction.mirroring.peers);
+    this.mirrorProblems = problems;
+    // a junction still starting for an older config is stopped by swapIn (its generation is stale)
+    this.pending = null;
+    if (!config.peers.some((p) => p.enabled)) {
+      const old = this.mirror;
+      this.mirror = null;
+      this.mirrorStartError = null;
+      this.ready = old ? old.stop() : Promise.resolve();
+      return;
+    }
+    const next = new LiveJunction({ pipeline: this.pipeline, directory: snap.devices, mirroring: config });
+    this.pending = next;
+    this.ready = next.start().then(
+      () => this.swapIn(next, gen, null),
+      (e: unknown) => this.swapIn(next, gen, e instanceof Error ? e.message : String(e)),
+    );
+  }
+
+  /** The started junction replaces the running one (unless a newer config came meanwhile). */
+  private async swapIn(next: LiveJunction, gen: number, error: string | null): Promise<void> {
+    if (gen !== this.mirrorGen || this.closed) {
+      await next.stop();
+      return;
+    }
+    this.pending = null;
+    this.mirrorStartError = error;
+    const old = this.mirror;
+    this.mirror = next;
+    if (!old) return;
+    await old.stop(); // drains its last copies
+    // unchanged peers keep their counters
+    const before = new Map((old.mirrors?.peers ?? []).map((p) => [JSON.stringify(p.cfg), p]));
+    for (const p of next.mirrors?.peers ?? []) {
+      const o = before.get(JSON.stringify(p.cfg));
+      if (o) addCounters(p.counters as unknown as Counters, o.counters as unknown as Counters);
+    }
+  }
+
+  private applyRedirection(snap: GatewaySnapshot): void {
+    const r = snap.junction.redirection;
+    const key = JSON.stringify(r);
+    // groups in the selector are looked up by device index: a new directory means new verdicts
+    if (key === this.redirectKey && (this.redirect === null || this.redirectDirectory === snap.devices)) return;
+    const old = this.redirect;
+    this.redirectKey = key;
+    this.redirectDirectory = snap.devices;
+    this.redirectProblemList = redirectionProblems(r);
+    this.redirect = null;
+    let cfg = null;
+    try {
+      cfg = redirectionFromStore(r);
+    } catch (e) {
+      this.redirectProblemList.push(`redirection: ${(e as Error).message}`);
+    }
+    if (cfg === null || !cfg.enabled) return; // disabled: nothing runs (the page shows the config)
+    const next = new LiveJunction({ pipeline: this.pipeline, directory: snap.devices, redirection: cfg });
+    if (old && old.redirector && next.redirector && sameTargets(old, next)) {
+      addCounters(next.counters as unknown as Counters, old.counters as unknown as Counters);
+      for (let i = 0; i < next.redirector.peers.length; i++) {
+        const o = old.redirector.peers[i];
+        if (o) addCounters(next.redirector.peers[i].counters as unknown as Counters, o.counters as unknown as Counters);
+      }
+    }
+    this.redirect = next;
+  }
+
+  private mirrorStatus(): MirrorPeerLive[] {
+    const out: MirrorPeerLive[] = [];
+    const running = this.mirror;
+    const stats = running?.mirrors?.stats() ?? [];
+    const byAddr = new Map(stats.map((s) => [s.address, s]));
+    for (const p of JSON.parse(this.mirrorKey || '[]') as { ipAddress: string; enabled: boolean }[]) {
+      const s = byAddr.get(p.ipAddress);
+      const problem = this.mirrorProblems.find((x) => x.startsWith(`${p.ipAddress} (`));
+      if (problem) out.push({ address: p.ipAddress, state: 'error', error: problem.slice(problem.indexOf(': ') + 2) });
+      else if (!p.enabled) out.push({ ...(s ?? {}), address: p.ipAddress, state: 'disabled', error: null });
+      else if (!s) out.push({ ...(s ?? {}), address: p.ipAddress, state: 'connecting', error: null });
+      else if (!s.connected) out.push({ ...s, state: 'error', error: s.transportError ?? this.mirrorStartError ?? 'not connected' });
+      else out.push({ ...s, state: 'mirroring', error: null });
+    }
+    return out;
+  }
+
+  private redirectStatus(): RedirectionLive | null {
+    const j = this.redirect;
+    const st = j?.redirector?.status();
+    if (!j || !st) return null;
+    return { ...st, mode: 'count-only', redirected: j.counters.redirected, problems: [...this.redirectProblemList] };
+  }
+}
+
+function sameTargets(a: LiveJunction, b: LiveJunction): boolean {
+  const x = a.redirector?.cfg;
+  const y = b.redirector?.cfg;
+  return !!x && !!y && JSON.stringify([x.primary, x.standby]) === JSON.stringify([y.primary, y.standby]);
+}

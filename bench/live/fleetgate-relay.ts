@@ -6,7 +6,7 @@
 // mirror transport: gateway = exactly as `fleetgate gateway` connects it (UdpVxlanTransport: the native
 // sendmmsg backend when the addon loads); dgram = the same peer with the dgram fallback swapped in (one
 // send and one Buffer per copy), to show what batching gains; gso = the native backend with UDP GSO
-// (opt-in: UdpVxlanTransportOptions.segmented); off = no peer.
+// (the peer's opt-in `segmentation: true` in the config); off = no peer.
 // Prints "ready" on stderr once the port is open; on SIGTERM stops the gateway (flows ended, last
 // reports emitted) and prints its counters as one JSON line on stdout.
 import { parseMirroringConfig, UdpVxlanTransport } from '../../src/actions/mirror/index.js';
@@ -34,7 +34,7 @@ async function main(): Promise<void> {
     devices: directory,
     onReport: () => reports++,
   });
-  const mirroring = transport === 'off' ? undefined : parseMirroringConfig({ peers: [{ address: '127.0.0.1', protocol: 'vxlan', port: mirrorPort, vni: 7 }] });
+  const mirroring = transport === 'off' ? undefined : parseMirroringConfig({ peers: [{ address: '127.0.0.1', protocol: 'vxlan', port: mirrorPort, vni: 7, segmentation: transport === 'gso' }] });
   const port = new UdpTunnelPort({ kind: 'vxlan', address: '127.0.0.1', port: listenPort, socketBuffer: 16 << 20, addon });
   const gw = new LiveGateway({ pipeline, devices: port, replyPort, directory, mirroring });
   await gw.start();
@@ -42,9 +42,8 @@ async function main(): Promise<void> {
   if (problems.length > 0) throw new Error(`mirror peer: ${problems.join('; ')}`);
   let fallback: UdpVxlanTransport | null = null;
   const peer = gw.junction.mirrors?.peers[0];
-  if ((transport === 'dgram' || transport === 'gso') && peer) {
-    const opts = transport === 'dgram' ? { native: null } : { segmented: true };
-    fallback = await UdpVxlanTransport.open('127.0.0.1', mirrorPort, { ...opts, errorSink: peer.counters });
+  if (transport === 'dgram' && peer) {
+    fallback = await UdpVxlanTransport.open('127.0.0.1', mirrorPort, { native: null, errorSink: peer.counters });
     peer.transport = fallback;
   }
   const backend = peer?.transport instanceof UdpVxlanTransport ? `${peer.transport.backend}${peer.transport.segmented ? ' + UDP GSO' : ''}` : 'none';

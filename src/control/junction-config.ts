@@ -81,6 +81,7 @@ export function mirroringFromStore(peers: readonly Readonly<MirroringPeer>[]): M
       sequence: false,
       vni: p.protocol === 'vxlan' ? (p.vni ?? MIRROR_DEFAULTS.vni) : MIRROR_DEFAULTS.vni,
       port: MIRROR_DEFAULTS.port,
+      segmentation: false,
       enabled: p.enabled,
     };
     if (p.protocol === 'gre' && p.key !== undefined) c.key = p.key;

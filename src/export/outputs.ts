@@ -10,7 +10,7 @@ import { Batcher, spoolDirFor } from './batcher/index.js';
 import type { BatcherCounters } from './batcher/index.js';
 import { createSink } from './sinks/index.js';
 import { PrometheusSink } from './sinks/prometheus.js';
-import type { GatewayTotals } from './sinks/prometheus.js';
+import type { GatewayTotals, PortTotals } from './sinks/prometheus.js';
 import type { SinkRecordType } from './sinks/sink.js';
 import type { FlowRecord } from './flows/flow-record.js';
 import { validateInspectionReport } from './records/inspection-report.js';
@@ -101,6 +101,11 @@ export class Outputs {
 
   async open(): Promise<void> {
     for (const o of this.outputs) await o.batcher.open();
+  }
+
+  /** Per-port counters for Prometheus outputs (read at scrape time): the live gateway's ports. */
+  setPortStats(fn: () => PortTotals[]): void {
+    for (const o of this.outputs) if (o.batcher.sink instanceof PrometheusSink) o.batcher.sink.setPortStats(fn);
   }
 
   /** Per-gateway totals for Prometheus outputs (read at scrape time). */

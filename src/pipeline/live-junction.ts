@@ -261,7 +261,7 @@ export class LiveJunction {
       const cfg = peer.cfg;
       try {
         if (cfg.protocol === 'vxlan') {
-          const t = await UdpVxlanTransport.open(cfg.address, cfg.port, { errorSink: peer.counters });
+          const t = await UdpVxlanTransport.open(cfg.address, cfg.port, { errorSink: peer.counters, segmented: cfg.segmentation });
           peer.transport = t;
           this.closers.set(peer, () => t.close());
         } else {

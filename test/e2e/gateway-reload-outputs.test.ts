@@ -37,6 +37,7 @@ function writeFleet(path: string, records: string, mirror: 'none' | 'peer' | 'in
     '  outputs:',
     '    sinks:',
     `      - { name: archive, kind: jsonl, path: ${records} }`,
+    `      - { name: metrics, kind: prometheus, textfile: ${records}.prom }`,
   ];
   if (mirror !== 'none') {
     const vni = mirror === 'invalid' ? 16777216 : 99;
@@ -143,5 +144,10 @@ describe('e2e: gateway reload on SIGHUP and live outputs (loopback bump in the w
     assert.ok(out.some((r) => r.type === 'eve'), 'EVE records (the sink takes every type by default)');
     assert.equal((flows[0].record as { pktsAB: number }).pktsAB, 3 * PER_PHASE, 'the flow record: one flow, every packet');
     assert.match(gw.out, /output archive: queued \d+, sent \d+/);
+    // the Prometheus output: per-port counters of the live gateway's devices port
+    const prom = readFileSync(`${records}.prom`, 'utf8');
+    const rx = /fleetgate_port_packets_total\{[^}]*port="vxlan[^"]*"[^}]*direction="rx"[^}]*\} (\d+)/.exec(prom) ?? /fleetgate_port_packets_total\{[^}]*direction="rx"[^}]*\} (\d+)/.exec(prom);
+    assert.ok(rx, `port counters in the metrics:\n${prom.slice(0, 2000)}`);
+    assert.equal(Number(rx[1]), 3 * PER_PHASE, 'every datagram counted on the devices port');
   });
 });

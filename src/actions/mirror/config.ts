@@ -24,6 +24,12 @@ export interface MirrorPeerConfig {
   /** UDP destination port (vxlan only; default 4789). */
   port: number;
   enabled: boolean;
+  /**
+   * vxlan only: send runs of equal-length copies as one UDP GSO message that the kernel cuts into
+   * ordinary datagrams (fewer system calls: the fast path). Off by default: on veth/loopback links a
+   * capture taken between us and the peer sees the uncut message; a peer behind a NIC sees datagrams.
+   */
+  segmentation: boolean;
   /** Keep at most this many bytes of the inner Ethernet frame (64..65535); absent = the whole frame. */
   truncate?: number;
   /** Absent = mirror everything; present = numbered rules, first match decides, none = nothing mirrored. */
@@ -67,7 +73,7 @@ function intIn(v: unknown, lo: number, hi: number, path: string, pr: ProblemList
   return v;
 }
 
-const PEER_KEYS = ['address', 'ipAddress', 'protocol', 'key', 'sequence', 'vni', 'port', 'enabled', 'truncate', 'filter', 'description'] as const;
+const PEER_KEYS = ['address', 'ipAddress', 'protocol', 'key', 'sequence', 'vni', 'port', 'segmentation', 'enabled', 'truncate', 'filter', 'description'] as const;
 
 function parsePeer(v: unknown, path: string, pr: ProblemList): MirrorPeerConfig | undefined {
   if (!isObj(v)) {
@@ -112,6 +118,12 @@ function parsePeer(v: unknown, path: string, pr: ProblemList): MirrorPeerConfig 
     if (protocol !== 'vxlan') pr.add(`${path}.port`, `a UDP port is for vxlan peers only (GRE is IP protocol 47)`);
     else port = intIn(v.port, 1, 65535, `${path}.port`, pr) ?? port;
   }
+  let segmentation = false;
+  if (v.segmentation !== undefined) {
+    if (typeof v.segmentation !== 'boolean') pr.add(`${path}.segmentation`, `must be true or false (got ${showValue(v.segmentation)})`);
+    else if (protocol !== 'vxlan' && v.segmentation) pr.add(`${path}.segmentation`, `UDP segmentation is for vxlan peers only`);
+    else segmentation = v.segmentation;
+  }
   let enabled = true;
   if (v.enabled !== undefined) {
     if (typeof v.enabled !== 'boolean') pr.add(`${path}.enabled`, `must be true or false (got ${showValue(v.enabled)})`);
@@ -125,7 +137,7 @@ function parsePeer(v: unknown, path: string, pr: ProblemList): MirrorPeerConfig 
     else description = v.description;
   }
   if (pr.list.length > before || bytes === null) return undefined;
-  const peer: MirrorPeerConfig = { address: formatBytes(bytes), protocol, sequence, vni, port, enabled };
+  const peer: MirrorPeerConfig = { address: formatBytes(bytes), protocol, sequence, vni, port, segmentation, enabled };
   if (key !== undefined) peer.key = key;
   if (truncate !== undefined) peer.truncate = truncate;
   if (filter !== undefined) peer.filter = filter;

@@ -28,7 +28,7 @@ export async function connectMirrorSet(set: MirrorSet, opts: ConnectOptions): Pr
     const cfg = peer.cfg;
     try {
       if (cfg.protocol === 'vxlan') {
-        const t = await UdpVxlanTransport.open(cfg.address, cfg.port, { ...opts.udp, errorSink: peer.counters });
+        const t = await UdpVxlanTransport.open(cfg.address, cfg.port, { segmented: cfg.segmentation, ...opts.udp, errorSink: peer.counters });
         peer.transport = t;
         closers.push(() => t.close());
       } else {

@@ -132,6 +132,10 @@ export async function run(argv: string[]): Promise<number> {
   let finish: (why: string) => void = () => {};
   const stopped = new Promise<string>((resolve) => (finish = resolve));
   const ports = openPorts(portsCfg, { onFileEnd: (e) => finish(e ? `capture error: ${e.message}` : 'end of capture') });
+  const portList = [ports.devices, ...(ports.network ? [ports.network] : [])];
+  toOutputs?.setPortStats(() =>
+    portList.map((p) => ({ port: p.label, rxPackets: p.counters.rxFrames, rxBytes: p.counters.rxBytes, txPackets: p.counters.txFrames, txBytes: p.counters.txBytes })),
+  );
   const junction = setup.config?.gateway.junction;
   const gw = new LiveGateway({
     pipeline,

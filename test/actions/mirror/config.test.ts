@@ -78,6 +78,8 @@ test('every peer problem is reported with its path', () => {
       { address: '192.0.2.2', protocol: 'gre', port: 4789, filter: { rules: [{ number: 1, action: 'maybe' }] } },
       { address: '192.0.2.3', protocol: 'gre' },
       { address: '192.0.2.3', protocol: 'gre' },
+      { address: '192.0.2.4', protocol: 'gre', segmentation: true },
+      { address: '192.0.2.5', protocol: 'vxlan', segmentation: 'on' },
     ],
     queue: { slots: 0 },
   });
@@ -94,6 +96,8 @@ test('every peer problem is reported with its path', () => {
     `${P}.peers[4].port: a UDP port is for vxlan peers only`,
     `${P}.peers[4].filter.rules[0].action: rule 1: must be 'accept' or 'reject'`,
     `${P}.peers[6].address: 192.0.2.3 (gre) is already peers[5]`,
+    `${P}.peers[7].segmentation: UDP segmentation is for vxlan peers only`,
+    `${P}.peers[8].segmentation: must be true or false`,
     `${P}.queue.slots: must be an integer from 1 to`,
   ];
   for (const e of expect) assert.ok(ps.some((p) => p.startsWith(e)), `missing '${e}' in:\n${ps.join('\n')}`);
@@ -105,4 +109,9 @@ test('both address and ipAddress, unknown keys, oversized queue', () => {
   assert.ok(ps.some((p) => p.includes('give either address or ipAddress')));
   assert.ok(ps.some((p) => p.includes("unknown key 'colour'")));
   assert.ok(ps.some((p) => p.includes('slots x slotBytes')));
+});
+
+test('segmentation (UDP GSO) is off unless a vxlan peer asks for it', () => {
+  const m = parseMirroringConfig({ peers: [{ address: '192.0.2.60', protocol: 'vxlan' }, { address: '192.0.2.61', protocol: 'vxlan', segmentation: true }] });
+  assert.deepEqual(m.peers.map((p) => p.segmentation), [false, true]);
 });

@@ -11,9 +11,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { NetnsLab } from './_support/netns.js';
-import { DEVICE_IP, SERVER_IP, canRunLab, settle, startGateway, startServers, tempDir } from './_support/lab-traffic.js';
-import { appliance, buildVpg, routeDevicesIntoTun, startPcap, stoppedSummary, writeJunctionConfig } from './_support/junction-lab.js';
+import { DEVICE_IP, SERVER_IP, canRunLab, settle } from './_support/lab-traffic.js';
+import { startPcap, startRedirectLab, stoppedSummary, type RedirectPeerSummary } from './_support/junction-lab.js';
 
 const PING_INTERVAL_MS = 20;
 const PING_COUNT = 400;
@@ -37,27 +36,11 @@ function echoRequestTimes(pcap: string): number[] {
   return r.stdout.split('\n').filter((l) => l.trim() !== '').map((l) => Number(l) * 1000);
 }
 
-interface PeerSummary {
-  role: string;
-  state: string;
-  healthy: boolean;
-  packets: number;
-  switches: number;
-  repinned: number;
-}
 
 describe('e2e: Redirection failback to the recovered primary', { timeout: 120_000 }, () => {
   it('primary down → standby; primary back → traffic returns to it after the probes succeed', async (t) => {
     if (!canRunLab(t)) return;
-    const lab = new NetnsLab(t);
-    const dir = tempDir(t);
-    const v = buildVpg(lab);
-    const ap1 = appliance(lab, v, 1);
-    const ap2 = appliance(lab, v, 2);
-    await startServers(lab, v.srv, dir);
-    const gateway = await startGateway(lab, v.gw, writeJunctionConfig(dir, v.portsYaml, JUNCTION), join(dir, 'reports.jsonl'));
-    routeDevicesIntoTun(lab, v);
-    await settle(700); // a first probe round trip on both peers
+    const { lab, dir, v, ap1, ap2, gateway } = await startRedirectLab(t, JUNCTION);
 
     const pcap1 = join(dir, 'ap1.pcap');
     const pcap2 = join(dir, 'ap2.pcap');
@@ -100,7 +83,7 @@ describe('e2e: Redirection failback to the recovered primary', { timeout: 120_00
     assert.ok(failback <= MAX_FAILBACK_MS, `failback ${failback.toFixed(0)} ms ≤ ${MAX_FAILBACK_MS} ms`);
     assert.equal(standbyAfter.length, 0, 'nothing went through the standby once the ping was back on the primary');
 
-    const sum = stoppedSummary(gateway.out) as { redirection: { active: string; peers: PeerSummary[] } };
+    const sum = stoppedSummary(gateway.out) as { redirection: { active: string; peers: RedirectPeerSummary[] } };
     t.diagnostic(`gateway: ${JSON.stringify(sum.redirection)}`);
     const [primary, standby] = sum.redirection.peers;
     assert.equal(sum.redirection.active, 'primary');

@@ -14,9 +14,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { NetnsLab } from './_support/netns.js';
-import { DEVICE_IP, HTTP_BODY, SERVER_IP, canRunLab, settle, startGateway, startServers, tempDir } from './_support/lab-traffic.js';
-import { appliance, buildVpg, routeDevicesIntoTun, startPcap, stoppedSummary, writeJunctionConfig } from './_support/junction-lab.js';
+import { DEVICE_IP, HTTP_BODY, SERVER_IP, canRunLab, settle } from './_support/lab-traffic.js';
+import { startPcap, startRedirectLab, stoppedSummary, type RedirectPeerSummary } from './_support/junction-lab.js';
 
 const PING_INTERVAL_MS = 20;
 const PING_COUNT = 200;
@@ -36,31 +35,12 @@ function tsharkCount(pcap: string, filter: string): number {
   return r.stdout.split('\n').filter((l) => l.trim() !== '').length;
 }
 
-interface PeerSummary {
-  role: string;
-  state: string;
-  healthy: boolean;
-  packets: number;
-  returned: number;
-  switches: number;
-  repinned: number;
-}
 
 describe('e2e: Redirection through a kernel appliance, failover to the standby', { timeout: 120_000 }, () => {
   it('curl works through the primary; after the primary fails traffic resumes through the standby', async (t) => {
     if (!canRunLab(t)) return;
-    const lab = new NetnsLab(t);
-    const dir = tempDir(t);
-    const v = buildVpg(lab);
-    const ap1 = appliance(lab, v, 1);
-    const ap2 = appliance(lab, v, 2);
-
-    await startServers(lab, v.srv, dir);
-    const config = writeJunctionConfig(dir, v.portsYaml, JUNCTION);
-    const gateway = await startGateway(lab, v.gw, config, join(dir, 'reports.jsonl'));
+    const { lab, dir, v, ap1, ap2, gateway } = await startRedirectLab(t, JUNCTION);
     assert.match(gateway.out, /ready \(vpg\).*redirection to 192\.0\.2\.2:4790 \/ 192\.0\.2\.6:4790/);
-    routeDevicesIntoTun(lab, v);
-    await settle(700); // a first probe round trip on both peers
 
     // 1. curl through the primary; tshark in the appliance sees both directions
     const pcap1 = join(dir, 'ap1.pcap');
@@ -104,7 +84,7 @@ describe('e2e: Redirection through a kernel appliance, failover to the standby',
     // each request crosses the appliance twice; a capture may miss the last few frames when it stops
     assert.ok(standbySaw >= PING_COUNT - Math.max(...missing), 'the standby carried the rest of the ping');
 
-    const sum = stoppedSummary(gateway.out) as { redirection: { active: string; redirected: number; returned: number; drops: number; peers: PeerSummary[] } };
+    const sum = stoppedSummary(gateway.out) as { redirection: { active: string; redirected: number; returned: number; drops: number; peers: RedirectPeerSummary[] } };
     t.diagnostic(`gateway: ${JSON.stringify(sum.redirection)}`);
     const r = sum.redirection;
     assert.equal(r.active, 'standby');

@@ -13,7 +13,6 @@
 // downlink G-PDU the UE receives carries TEID 4097; the UE counts any other).
 import { describe, it, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NetnsLab, type Background } from './_support/netns.js';
 import { buildVpg, routeDevicesIntoTun, stoppedSummary } from './_support/junction-lab.js';
@@ -27,25 +26,13 @@ const TEID = 4097;
 const DECOY_IMSI = '001010000000043';
 
 function writeGtpuConfig(dir: string, portsYaml: string): string {
-  const path = join(dir, 'fleet.yaml');
-  writeFileSync(
-    path,
-    [
-      'operator: { id: op-e2e }',
-      'gateway:',
-      '  id: gw-e2e',
-      '  deviceSubnets: [10.128.0.0/24]',
-      '  inspection: { intervalSeconds: 60 }',
-      '  ports:',
-      ...portsYaml.split('\n').map((l) => `    ${l}`),
-      'devices:',
+  return writeConfig(dir, portsYaml, {
+    devices: [
       // re-addressed: declared at .50, the UE uses .2 — only the TEID attributes its traffic to it
       `  - { imsi: "${DEVICE_IMSI}", ip: 10.128.0.50, name: meter-gtp, teid: ${TEID} }`,
       `  - { imsi: "${DECOY_IMSI}", ip: ${DEVICE_IP}, name: decoy }`,
-      '',
-    ].join('\n'),
-  );
-  return path;
+    ],
+  });
 }
 
 interface RunResult {

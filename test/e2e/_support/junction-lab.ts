@@ -5,10 +5,11 @@
 //   [dev]  10.128.0.2/24 on a Linux vxlan (VNI 42) ── veth 198.18.1.2 ──► [gw] fleetgate VXLAN port
 //   [gw]   inner packets to its TUN; the kernel routes them over a veth to
 //   [srv]  10.129.0.10 (http.server :8080, mosquitto :1883)
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Background, NetnsLab } from './netns.js';
-import { DEVICE_IMSI, DEVICE_IP, SERVER_IP, settle } from './lab-traffic.js';
+import type { TestContext } from 'node:test';
+import { NetnsLab, type Background } from './netns.js';
+import { DEVICE_IMSI, DEVICE_IP, SERVER_IP, indent4, settle, startGateway, startServers, tempDir, writeConfig } from './lab-traffic.js';
 
 export interface VpgLab {
   dev: string;
@@ -95,30 +96,51 @@ export function appliance(lab: NetnsLab, v: VpgLab, n: 1 | 2): { ns: string; vx:
   return { ns, vx };
 }
 
+/** A redirection peer as the gateway's stop summary prints it. */
+export interface RedirectPeerSummary {
+  role: string;
+  state: string;
+  healthy: boolean;
+  packets: number;
+  returned: number;
+  switches: number;
+  repinned: number;
+}
+
+export interface RedirectLab {
+  lab: NetnsLab;
+  dir: string;
+  v: VpgLab;
+  ap1: { ns: string; vx: string };
+  ap2: { ns: string; vx: string };
+  gateway: Background;
+}
+
+/**
+ * The redirection tests' lab: the VPG topology, two kernel appliances (primary 192.0.2.2, standby
+ * 192.0.2.6), the servers, and fleetgate running with `junctionYaml`; device traffic routed into the
+ * TUN and a first probe round trip on both peers done.
+ */
+export async function startRedirectLab(t: TestContext, junctionYaml: string): Promise<RedirectLab> {
+  const lab = new NetnsLab(t);
+  const dir = tempDir(t);
+  const v = buildVpg(lab);
+  const ap1 = appliance(lab, v, 1);
+  const ap2 = appliance(lab, v, 2);
+  await startServers(lab, v.srv, dir);
+  const gateway = await startGateway(lab, v.gw, writeJunctionConfig(dir, v.portsYaml, junctionYaml), join(dir, 'reports.jsonl'));
+  routeDevicesIntoTun(lab, v);
+  await settle(700);
+  return { lab, dir, v, ap1, ap2, gateway };
+}
+
 /** The fleet config with gateway.ports and gateway.junction (YAML lines, unindented). */
 export function writeJunctionConfig(dir: string, portsYaml: string, junctionYaml: string): string {
-  const path = join(dir, 'fleet.yaml');
-  const indent = (text: string) => text.split('\n').map((l) => `    ${l}`);
-  writeFileSync(
-    path,
-    [
-      'operator: { id: op-e2e }',
-      'gateway:',
-      '  id: gw-e2e',
-      '  deviceSubnets: [10.128.0.0/24]',
-      '  inspection: { intervalSeconds: 60 }',
-      '  ports:',
-      ...indent(portsYaml),
-      '  junction:',
-      ...indent(junctionYaml),
-      'devices:',
-      `  - { imsi: "${DEVICE_IMSI}", ip: ${DEVICE_IP}, name: meter-e2e, group: meters }`,
-      'groups:',
-      '  - { name: meters }',
-      '',
-    ].join('\n'),
-  );
-  return path;
+  return writeConfig(dir, portsYaml, {
+    gatewayLines: ['  junction:', ...indent4(junctionYaml)],
+    devices: [`  - { imsi: "${DEVICE_IMSI}", ip: ${DEVICE_IP}, name: meter-e2e, group: meters }`],
+    tail: ['groups:', '  - { name: meters }'],
+  });
 }
 
 /** tshark writing a classic pcap (not pcapng) on iface in ns, with an optional capture filter. */

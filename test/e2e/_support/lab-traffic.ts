@@ -108,8 +108,21 @@ export function reportTotals(path: string, imsi: string): { packets: number; byt
   return { packets, bytes, uplink, downlink, reports };
 }
 
+/** More of the fleet config than the ports: lines under `gateway:` (indented 2), the device entries, lines after them. */
+export interface ConfigExtras {
+  gatewayLines?: string[];
+  /** `devices:` entries (default: the lab's device with its IMSI). */
+  devices?: string[];
+  tail?: string[];
+}
+
+/** YAML text indented under a key (4 spaces: a section of `gateway:`). */
+export function indent4(yamlText: string): string[] {
+  return yamlText.split('\n').map((l) => `    ${l}`);
+}
+
 /** Writes the fleet config (device with IMSI) plus the given ports section; returns its path. */
-export function writeConfig(dir: string, portsYaml: string): string {
+export function writeConfig(dir: string, portsYaml: string, more: ConfigExtras = {}): string {
   const path = join(dir, 'fleet.yaml');
   writeFileSync(
     path,
@@ -120,9 +133,11 @@ export function writeConfig(dir: string, portsYaml: string): string {
       '  deviceSubnets: [10.128.0.0/24]',
       '  inspection: { intervalSeconds: 60 }',
       '  ports:',
-      ...portsYaml.split('\n').map((l) => `    ${l}`),
+      ...indent4(portsYaml),
+      ...(more.gatewayLines ?? []),
       'devices:',
-      `  - { imsi: "${DEVICE_IMSI}", ip: ${DEVICE_IP}, name: meter-e2e }`,
+      ...(more.devices ?? [`  - { imsi: "${DEVICE_IMSI}", ip: ${DEVICE_IP}, name: meter-e2e }`]),
+      ...(more.tail ?? []),
       '',
     ].join('\n'),
   );

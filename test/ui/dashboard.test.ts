@@ -5,18 +5,13 @@
 // test-output/ui/ (CI artefacts).
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { tmpdir } from 'node:os';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { needTool } from '../_support/tools.js';
 import { ensureUiBuilt, startDashboardServer, type DashboardServer } from './_support/dashboard-server.js';
 import { HOSTILE_HOST, HOSTILE_SNI } from './_support/hostile.js';
+import { SHOTS, openWatchedPage, shot, type WatchedPage } from './_support/browser.js';
 import type { GatewaySnapshot } from '../../src/control/snapshot/gateway-snapshot.js';
 
-const SHOTS = resolve(process.cwd(), 'test-output/ui');
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 // What page functions use (the test build has no DOM types; these run in the page, serialized, so
 // they reach the page's globals through casts, not through helpers of this module).
@@ -26,10 +21,6 @@ interface PageGlobal {
     querySelector(sel: string): { textContent: string | null } | null;
     querySelectorAll(sel: string): ArrayLike<{ src?: string }> & Iterable<{ src?: string }>;
   };
-}
-
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 }
 
 /** Nothing device-controlled ran and no markup of it reached the DOM. */
@@ -48,10 +39,8 @@ async function assertNoScriptRan(page: Page): Promise<void> {
 test('dashboard: login, live pages, escaped device names, mirroring peer from the UI', { timeout: 120_000 }, async (t) => {
   if (!needTool(t, 'chromium')) return;
   ensureUiBuilt();
-  mkdirSync(SHOTS, { recursive: true });
-  const profile = mkdtempSync(join(tmpdir(), 'fg-chromium-'));
   let srv: DashboardServer | null = null;
-  let browser: BrowserContext | null = null;
+  let browser: WatchedPage | null = null;
   try {
     srv = await startDashboardServer(20);
     const s = srv;
@@ -61,18 +50,8 @@ test('dashboard: login, live pages, escaped device names, mirroring peer from th
       gateway: { address: '198.51.100.1', protocol: 'geneve', vni: 100 },
       standby: { address: '198.51.100.2', protocol: 'geneve', vni: 100 },
     });
-    // A fresh profile each run (playwright passes it as --user-data-dir).
-    browser = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1400, height: 900 } });
-    const page = await browser.newPage();
-    const problems: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(`console: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    page.on('dialog', (d) => {
-      problems.push(`dialog: ${d.message()}`);
-      void d.dismiss();
-    });
+    browser = await openWatchedPage();
+    const { page, problems } = browser;
 
     // Login.
     const t0 = Date.now();
@@ -190,6 +169,5 @@ test('dashboard: login, live pages, escaped device names, mirroring peer from th
   } finally {
     await browser?.close();
     await srv?.close();
-    rmSync(profile, { recursive: true, force: true });
   }
 });

@@ -4,17 +4,12 @@
 // has its uplink/downlink series. No console error. Screenshot in test-output/ui/.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { tmpdir } from 'node:os';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { needTool } from '../_support/tools.js';
 import { ensureUiBuilt, startDashboardServer, type DashboardServer } from './_support/dashboard-server.js';
 import { openVxlanSink, vniOf, type VxlanSink } from './_support/vxlan-sink.js';
+import { openWatchedPage, shot, type WatchedPage } from './_support/browser.js';
 
-const SHOTS = resolve(process.cwd(), 'test-output/ui');
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 /** The number in a table cell ("4,242" → 4242; "-" → -1). */
 async function cellNumber(page: Page, sel: string): Promise<number> {
@@ -34,10 +29,8 @@ async function waitFor(what: string, cond: () => Promise<boolean>, ms: number): 
 test('junction page: a VXLAN peer added in the UI gets copies and its live sent counter rises', { timeout: 120_000 }, async (t) => {
   if (!needTool(t, 'chromium')) return;
   ensureUiBuilt();
-  mkdirSync(SHOTS, { recursive: true });
-  const profile = mkdtempSync(join(tmpdir(), 'fg-chromium-'));
   let srv: DashboardServer | null = null;
-  let browser: BrowserContext | null = null;
+  let browser: WatchedPage | null = null;
   let sink: VxlanSink | null = null;
   try {
     srv = await startDashboardServer(10);
@@ -49,13 +42,8 @@ test('junction page: a VXLAN peer added in the UI gets copies and its live sent 
       gateway: { address: '198.51.100.1', protocol: 'vxlan', vni: 10 },
       standby: { address: '198.51.100.2', protocol: 'vxlan', vni: 10 },
     });
-    browser = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1400, height: 900 } });
-    const page = await browser.newPage();
-    const problems: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(`console: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    browser = await openWatchedPage();
+    const { page, problems } = browser;
 
     await page.goto(`${s.base}/`);
     await page.fill('input[name=key]', s.key);
@@ -101,10 +89,5 @@ test('junction page: a VXLAN peer added in the UI gets copies and its live sent 
     await browser?.close();
     sink?.close();
     await srv?.close();
-    rmSync(profile, { recursive: true, force: true });
   }
 });
-
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-}

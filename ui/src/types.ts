@@ -1,62 +1,19 @@
 // The API's resources as the dashboard uses them (see docs/api.md and schemas/).
-// Records the API returns are the server's own types (type-only imports: nothing of the server is
+// Resources and records the API returns are the server's own types (type-only imports: nothing of the server is
 // bundled), so the dashboard cannot drift from what the data path writes.
 import type { InspectionReport, ReportApplication, ReportDestination } from '../../src/export/records/inspection-report-types.js';
 import type { FlowRecord } from '../../src/export/flows/flow-record.js';
 
-export interface Gateway {
-  id: string;
-  name: string;
-  deviceSubnets: string[];
-}
+import type { CaptureSession as StoredCapture } from '../../src/control/store/model.js';
 
-export interface Device {
-  id: string;
-  ip: string;
-  imsi?: string | null;
-  name?: string | null;
-  group?: string | null;
-  tags?: string[];
-  status: string;
-}
+export type { Gateway, Device, MirroringPeer, RedirectionTarget, Junction } from '../../src/control/store/model.js';
+/** A capture session as the API returns it: the pcap's download URL once it is done or stopped. */
+export type CaptureSession = StoredCapture & { url?: string };
 
 export type AppUse = ReportApplication;
 export type Destination = ReportDestination;
 export type Report = InspectionReport;
 export type Flow = FlowRecord;
-
-export interface MirroringPeer {
-  ipAddress: string;
-  protocol: 'gre' | 'vxlan';
-  key?: number;
-  vni?: number;
-  enabled: boolean;
-  description?: string;
-  truncate?: number;
-}
-
-export interface RedirectionTarget {
-  address: string;
-  protocol: string;
-  vni: number;
-}
-
-export interface Junction {
-  inspection: { enabled: boolean; intervalSeconds: number; topDestinations: number };
-  mirroring: { peers: MirroringPeer[] };
-  redirection: { enabled: boolean; gateway: RedirectionTarget; standby?: RedirectionTarget; description?: string } | null;
-}
-
-export interface CaptureSession {
-  sessionId: string;
-  status: string;
-  createdTime: string;
-  duration: number;
-  deviceIp?: string | null;
-  imsi?: string | null;
-  url?: string;
-  failedReason?: string;
-}
 
 /** One event of GET /v1/gateways/{gw}/live. */
 export interface LiveEvent {

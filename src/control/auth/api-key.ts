@@ -2,7 +2,9 @@
 // comparison is constant-time on the hashes (crypto.timingSafeEqual).
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
-export type Scope = 'read' | 'write';
+import type { Scope } from '../store/model.js';
+
+export type { Scope };
 export const SCOPES: readonly Scope[] = ['read', 'write'];
 
 const KEY_RE = /^fgk_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;

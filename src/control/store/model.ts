@@ -1,5 +1,8 @@
 // The control-plane model as the store returns it (plain JSON-ready objects; times are ISO 8601 text).
-import type { Scope } from '../auth/api-key.js';
+// No imports: the dashboard imports these types too (ui/src/types.ts), so they cannot drift.
+
+/** What an API key may do: read, or read and write. */
+export type Scope = 'read' | 'write';
 
 export interface Operator {
   id: string;

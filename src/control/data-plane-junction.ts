@@ -9,7 +9,12 @@
 //   forwards nothing): flows are selected and pinned as in the live gateway, health is ticked, and the
 //   packets that WOULD be redirected are counted (`redirected`, per-peer packets/bytes); the encapsulated
 //   copies are discarded at once. Its mode is reported as 'count-only'.
+//
+// With real ports (`fleetgate serve --config` with gateway.ports) the LiveGateway owns its LiveJunction
+// (mirroring and real redirection, returned packets forwarded on): LiveGatewayJunction applies the
+// snapshots to it with LiveGateway.reconfigure() and reports its status in the same shape (mode 'live').
 import { LiveJunction } from '../pipeline/live-junction.js';
+import type { LiveGateway } from '../pipeline/live-gateway.js';
 import type { Pipeline } from '../pipeline/worker.js';
 import type { DeviceDirectory } from './devices/device-directory.js';
 import type { GatewaySnapshot } from './snapshot/gateway-snapshot.js';
@@ -27,10 +32,12 @@ export interface MirrorPeerLive extends Partial<MirrorPeerStats> {
 }
 
 export interface RedirectionLive extends RedirectionStatus {
-  /** 'count-only': this data path forwards nothing, so selected packets are counted, not sent. */
-  mode: 'count-only';
-  /** Packets of selected flows (what would have gone to a peer). */
+  /** 'count-only': this data path forwards nothing, so selected packets are counted, not sent; 'live': real ports, packets go to the peer. */
+  mode: 'count-only' | 'live';
+  /** Packets of selected flows (what would have gone to a peer, or went to it). */
   redirected: number;
+  /** Live mode: packets the peer returned and the gateway forwarded on. */
+  returned?: number;
   problems: string[];
 }
 
@@ -47,7 +54,18 @@ function addCounters(into: Counters, from: Counters): void {
   for (const k of Object.keys(from)) if (typeof into[k] === 'number' && typeof from[k] === 'number') into[k] += from[k];
 }
 
-export class DataPlaneJunction {
+/** What a GatewayRuntime needs of its Junction (count-only over the pipeline, or the live gateway's). */
+export interface RuntimeJunction {
+  /** Resolves when the newest config is running (tests and shutdown wait on it). */
+  readonly ready: Promise<void>;
+  apply(snap: GatewaySnapshot): void;
+  afterPacket(): void;
+  afterBatch(): void;
+  status(): DataPlaneJunctionStatus;
+  close(): Promise<void>;
+}
+
+export class DataPlaneJunction implements RuntimeJunction {
   /** Started mirroring (null: no peers, or not started yet). */
   private mirror: LiveJunction | null = null;
   /** Being started for the newest mirroring config; swapped in when ready. */
@@ -183,20 +201,7 @@ export class DataPlaneJunction {
   }
 
   private mirrorStatus(): MirrorPeerLive[] {
-    const out: MirrorPeerLive[] = [];
-    const running = this.mirror;
-    const stats = running?.mirrors?.stats() ?? [];
-    const byAddr = new Map(stats.map((s) => [s.address, s]));
-    for (const p of JSON.parse(this.mirrorKey || '[]') as { ipAddress: string; enabled: boolean }[]) {
-      const s = byAddr.get(p.ipAddress);
-      const problem = this.mirrorProblems.find((x) => x.startsWith(`${p.ipAddress} (`));
-      if (problem) out.push({ address: p.ipAddress, state: 'error', error: problem.slice(problem.indexOf(': ') + 2) });
-      else if (!p.enabled) out.push({ ...(s ?? {}), address: p.ipAddress, state: 'disabled', error: null });
-      else if (!s) out.push({ ...(s ?? {}), address: p.ipAddress, state: 'connecting', error: null });
-      else if (!s.connected) out.push({ ...s, state: 'error', error: s.transportError ?? this.mirrorStartError ?? 'not connected' });
-      else out.push({ ...s, state: 'mirroring', error: null });
-    }
-    return out;
+    return peerStates(this.mirrorKey, this.mirrorProblems, this.mirror?.mirrors?.stats() ?? [], this.mirrorStartError);
   }
 
   private redirectStatus(): RedirectionLive | null {
@@ -211,4 +216,95 @@ function sameTargets(a: LiveJunction, b: LiveJunction): boolean {
   const x = a.redirector?.cfg;
   const y = b.redirector?.cfg;
   return !!x && !!y && JSON.stringify([x.primary, x.standby]) === JSON.stringify([y.primary, y.standby]);
+}
+
+/** The store's peers and the running peers' stats as the API's per-peer states. */
+function peerStates(key: string, problems: readonly string[], stats: readonly MirrorPeerStats[], startError: string | null): MirrorPeerLive[] {
+  const out: MirrorPeerLive[] = [];
+  const byAddr = new Map(stats.map((s) => [s.address, s]));
+  for (const p of JSON.parse(key || '[]') as { ipAddress: string; enabled: boolean }[]) {
+    const s = byAddr.get(p.ipAddress);
+    const problem = problems.find((x) => x.startsWith(`${p.ipAddress} (`));
+    if (problem) out.push({ address: p.ipAddress, state: 'error', error: problem.slice(problem.indexOf(': ') + 2) });
+    else if (!p.enabled) out.push({ ...(s ?? {}), address: p.ipAddress, state: 'disabled', error: null });
+    else if (!s) out.push({ address: p.ipAddress, state: 'connecting', error: null });
+    else if (!s.connected) out.push({ ...s, state: 'error', error: s.transportError ?? startError ?? 'not connected' });
+    else out.push({ ...s, state: 'mirroring', error: null });
+  }
+  return out;
+}
+
+/**
+ * The Junction of a data path with real ports: the LiveGateway's own LiveJunction, reconfigured from
+ * each snapshot (LiveGateway.reconfigure: unchanged peers keep their queue, counters and socket; an
+ * unchanged redirection keeps its pins). Reconfigurations run one after the other. The gateway mirrors
+ * and redirects each packet itself, so afterPacket/afterBatch do nothing here.
+ */
+export class LiveGatewayJunction implements RuntimeJunction {
+  ready: Promise<void> = Promise.resolve();
+  private mirrorKey = '';
+  private redirectKey = '';
+  private directory: DeviceDirectory | null = null;
+  private mirrorProblems: string[] = [];
+  private redirectProblemList: string[] = [];
+  private closed = false;
+
+  constructor(private readonly gw: LiveGateway) {}
+
+  apply(snap: GatewaySnapshot): void {
+    if (this.closed) return;
+    const mKey = JSON.stringify(snap.junction.mirroring.peers);
+    const r = snap.junction.redirection;
+    const rKey = JSON.stringify(r);
+    // groups are looked up by the pipeline's device indexes: a new directory goes to the junction too
+    if (mKey === this.mirrorKey && rKey === this.redirectKey && this.directory === snap.devices) return;
+    this.mirrorKey = mKey;
+    this.redirectKey = rKey;
+    this.directory = snap.devices;
+    const { config, problems } = mirroringFromStore(snap.junction.mirroring.peers);
+    const redProblems = redirectionProblems(r);
+    let red = null;
+    try {
+      red = redirectionFromStore(r);
+    } catch (e) {
+      redProblems.push(`redirection: ${(e as Error).message}`);
+    }
+    if (red?.enabled && this.gw.mode !== 'vpg' && this.gw.mode !== 'routed') {
+      redProblems.push(`redirection: needs a gateway that forwards packets (vpg or routed mode), not ${this.gw.mode}: it is off`);
+      red = null;
+    }
+    const directory = snap.devices;
+    this.ready = this.ready.then(async () => {
+      if (this.closed) return;
+      try {
+        const change = await this.gw.reconfigure({ mirroring: config.peers.length > 0 ? config : undefined, redirection: red ?? undefined, directory });
+        this.mirrorProblems = [...problems, ...change.problems];
+      } catch (e) {
+        // only the new redirection socket can fail: mirroring and devices are applied, redirection is off
+        this.mirrorProblems = problems;
+        redProblems.push(`redirection could not start, it is off: ${(e as Error).message}`);
+      }
+      this.redirectProblemList = redProblems;
+    });
+  }
+
+  afterPacket(): void {}
+
+  afterBatch(): void {}
+
+  status(): DataPlaneJunctionStatus {
+    const s = this.gw.junction.status();
+    const problems = [...this.redirectProblemList];
+    const st = s.redirection;
+    const redirection: RedirectionLive | null = st
+      ? { ...st, mode: 'live', redirected: s.counters.redirected, returned: s.counters.returned, problems: [...this.redirectProblemList] }
+      : null;
+    return { mirroring: peerStates(this.mirrorKey, [...this.mirrorProblems, ...s.mirrorProblems], s.mirroring, null), redirection, problems };
+  }
+
+  /** Waits for the last reconfiguration; the gateway itself is stopped by its runtime. */
+  async close(): Promise<void> {
+    await this.ready;
+    this.closed = true;
+  }
 }

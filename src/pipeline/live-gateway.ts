@@ -40,6 +40,7 @@ const ETH_LEN = 14;
 const ETHERTYPE_TEB = 0x6558;
 /** How often report intervals are closed while no packet arrives. */
 const IDLE_TICK_MS = 1000;
+const NOOP = (): void => {};
 
 export type LiveMode = 'bump' | 'vpg' | 'routed' | 'file';
 
@@ -55,6 +56,11 @@ export interface LiveGatewayOptions {
   gatewayMac?: Uint8Array;
   /** Called after each batch has been processed and forwarded (captures, tests). */
   afterBatch?: () => void;
+  /**
+   * Called right after each Pipeline.processFrame, with the packet in pipeline.view (the API's data
+   * path: direction counters, capture tap). Must not allocate.
+   */
+  afterPacket?: () => void;
   /** The device directory the pipeline uses (device groups for mirror filters and redirection selectors). */
   directory?: DeviceDirectory;
   /** `gateway.junction.mirroring`: copies of the processed packets to peers (every mode). */
@@ -99,9 +105,11 @@ export class LiveGateway {
   private timer: NodeJS.Timeout | null = null;
   private running = false;
   private directory: DeviceDirectory | null;
+  private readonly afterPacket: () => void;
 
   constructor(private readonly opts: LiveGatewayOptions) {
     this.pipeline = opts.pipeline;
+    this.afterPacket = opts.afterPacket ?? NOOP;
     const d = opts.devices;
     this.tunnel = d instanceof UdpTunnelPort ? d : null;
     this.devTun = d instanceof TunPort ? d : null;
@@ -184,6 +192,7 @@ export class LiveGateway {
     const n = b.count;
     for (let i = 0; i < n; i++) {
       pl.processFrame(b.buf, b.off[i], b.capLen[i], b.wireLen[i], b.tsUs[i], b.linkType[i], b.ifIndex[i]);
+      this.afterPacket();
       j.mirror();
       if (this.tunnel) this.fromTunnel(this.tunnel, i);
       else if (this.devTun) this.routed(b, i, this.net ?? this.devTun);
@@ -200,11 +209,13 @@ export class LiveGateway {
         // processed once re-encapsulated, so it joins the same flow as the device's uplink (same tunnel)
         if (!this.toTunnel(this.tunnel, b.buf, b.off[i], b.capLen[i], b.tsUs[i], b.ifIndex[i], true)) {
           pl.processFrame(b.buf, b.off[i], b.capLen[i], b.wireLen[i], b.tsUs[i], b.linkType[i], b.ifIndex[i]);
+          this.afterPacket();
           this.counters.noRoute++;
         }
         continue;
       }
       pl.processFrame(b.buf, b.off[i], b.capLen[i], b.wireLen[i], b.tsUs[i], b.linkType[i], b.ifIndex[i]);
+      this.afterPacket();
       this.junction.mirror();
       if (this.devTun) this.routed(b, i, this.devTun);
     }
@@ -316,6 +327,7 @@ export class LiveGateway {
     writeUdp(out, o + 20, wk, wk, dlen);
     if (process) {
       this.pipeline.processFrame(out, o, OUTER_LEN + dlen, OUTER_LEN + dlen, tsUs, LinkType.IPV4, ifIndex);
+      this.afterPacket();
       this.junction.mirror();
       if (this.junction.redirect()) return true; // the reservation is simply not committed
     }

@@ -1,11 +1,15 @@
-// fleetgate serve: the store, the REST API and (with --demo) the simulator-fed data path in one
-// process, on one port (loopback by default). Prints the URL and, on first start, an admin key.
+// fleetgate serve: the store, the REST API and a data path in one process, on one port (loopback by
+// default). Prints the URL and, on first start, an admin key. The data path: the live gateway on the
+// ports of the config's gateway.ports (controlled by the store: API changes reach it between batches),
+// and/or with --demo the simulator feeding the demo fleet's gateway.
 import { parseArgs } from 'node:util';
 import { dirname, join, resolve } from 'node:path';
 import { Store } from '../../control/store/store.js';
 import { systemActor } from '../../control/auth/actor.js';
 import { loadConfig, parseConfigObject } from '../../control/config/load-config.js';
 import { LiveDataPlane, startSimFeed } from '../../control/live-data-plane.js';
+import { openPorts } from '../../pipeline/live-ports.js';
+import type { PortsConfig } from '../../control/config/types.js';
 import { fleetDescription, type SimOptions } from '../../sim/index.js';
 import { buildServer } from '../../api/server.js';
 import { FleetgateError } from '../../core/errors.js';
@@ -14,6 +18,10 @@ import { parseDurationMs } from '../duration.js';
 const HELP = `usage: fleetgate serve [options]
 
 Runs the control plane: REST API (OpenAPI at /openapi.json) over the SQLite store, and the\ndashboard at /.
+With --config whose gateway declares gateway.ports (docs/live-gateway.md), the live gateway runs on
+those ports under the API: devices, groups, mirroring peers, redirection, the inspection interval and
+outputs changed through the API apply to it without a restart (ports need one). Tunnel and TUN ports
+need the native addon and root.
 options:
   --port <n>          TCP port (default 8080)
   --host <addr>       listen address (default 127.0.0.1; use 0.0.0.0 to expose it)
@@ -50,11 +58,13 @@ export async function run(argv: string[]): Promise<number> {
   const store = Store.open(dbPath);
   const gateways: string[] = [];
   let operatorId: string | undefined;
+  let live: { gatewayId: string; ports: PortsConfig } | null = null;
   if (values.config) {
     const cfg = loadConfig(values.config);
     store.seedFromConfig(cfg);
     operatorId = cfg.operator.id;
-    gateways.push(cfg.gateway.id);
+    if (cfg.gateway.ports) live = { gatewayId: cfg.gateway.id, ports: cfg.gateway.ports };
+    else gateways.push(cfg.gateway.id);
   }
   let simOpts: SimOptions | undefined;
   if (values.demo) {
@@ -72,7 +82,22 @@ export async function run(argv: string[]): Promise<number> {
   }
 
   const dataPlane = new LiveDataPlane({ store, captureDir: join(dirname(dbPath), 'captures') });
-  for (const g of gateways) dataPlane.attach(g);
+  for (const g of gateways) if (g !== live?.gatewayId) dataPlane.attach(g);
+  if (live) {
+    let rt;
+    let ports;
+    try {
+      ports = openPorts(live.ports);
+      rt = await dataPlane.attachLive(live.gatewayId, ports);
+    } catch (e) {
+      await dataPlane.closeAndDrain();
+      store.close();
+      throw e;
+    }
+    const labels = [`devices ${ports.devices.label}`];
+    if (ports.network) labels.push(`network ${ports.network.label}`);
+    console.log(`gateway ${live.gatewayId}: live (${rt.gateway?.mode}): ${labels.join(', ')}`);
+  }
   const feed = values.demo && simOpts ? startSimFeed(dataPlane.attach(gateways[gateways.length - 1]), simOpts) : null;
 
   const app = buildServer({ store, dataPlane, logger: { level: 'warn' } });

@@ -3,6 +3,7 @@ import { loadConfig, type FleetConfig } from '../control/config/load-config.js';
 import { DeviceDirectory } from '../control/devices/device-directory.js';
 import { FleetgateError } from '../core/errors.js';
 import { AppCatalog } from '../classify/catalog/index.js';
+import type { PipelineOptions } from '../pipeline/worker.js';
 
 export interface FleetSetup {
   config?: FleetConfig;
@@ -13,6 +14,20 @@ export interface FleetSetup {
   gatewayId: string;
   intervalSec: number;
   flowCapacity: number;
+}
+
+/** The Pipeline options a fleet setup decides (identity, interval, flow table, devices, catalog, top N). */
+export function pipelineFleetOptions(setup: FleetSetup): Pick<PipelineOptions, 'operatorId' | 'gatewayId' | 'intervalUs' | 'flowCapacity' | 'timeouts' | 'devices' | 'catalog' | 'topDestinations'> {
+  return {
+    operatorId: setup.operatorId,
+    gatewayId: setup.gatewayId,
+    intervalUs: setup.intervalSec * 1e6,
+    flowCapacity: setup.flowCapacity,
+    timeouts: setup.config?.flowTable.timeouts,
+    devices: setup.devices,
+    catalog: setup.catalog,
+    topDestinations: setup.config?.gateway.inspection.topDestinations,
+  };
 }
 
 export function fleetSetup(opts: { config?: string; deviceSubnets?: string[]; intervalSec?: number }): FleetSetup {

@@ -12,13 +12,14 @@ import { openPorts } from '../../pipeline/live-ports.js';
 import { JsonlWriter } from '../../export/jsonl-writer.js';
 import { FleetgateError } from '../../core/errors.js';
 import { parseDurationMs } from '../duration.js';
-import { fleetSetup, checkIntervalSec } from '../fleet-setup.js';
+import { fleetSetup, checkIntervalSec, pipelineFleetOptions } from '../fleet-setup.js';
 import { loadConfig, type FleetConfig } from '../../control/config/load-config.js';
 import { DeviceDirectory } from '../../control/devices/device-directory.js';
 import { AppCatalog } from '../../classify/catalog/index.js';
 import { Outputs } from '../../export/outputs.js';
 import { outputsFromFlags } from '../../export/outputs-from-flags.js';
 import { buildEveRecords } from '../../export/records/eve/index.js';
+import { checkWorkersMode, runGatewayWorkers } from './gateway-workers.js';
 
 const HELP = `usage: fleetgate gateway --config <file> [options]
 
@@ -39,6 +40,9 @@ options:
   --duration <dur>    stop by itself after this long (default: until SIGINT/SIGTERM; a pcap port stops at its end)
   --status-every <dur>  print a status line (forwarding, mirror and redirection peers) this often
                       (default 10s; 0 = never)
+  --workers <n>       run the data path on n worker threads (default 1): bump-in-the-wire mode only
+                      (a tunnel devices port, no network port); each worker binds the tunnel port with
+                      SO_REUSEPORT and the kernel spreads the device tunnels over them
   --no-dpi            applications named by port only
   --quiet             no summary or status lines on standard error
 
@@ -61,6 +65,7 @@ export async function run(argv: string[]): Promise<number> {
       interval: { type: 'string' },
       duration: { type: 'string' },
       'status-every': { type: 'string' },
+      workers: { type: 'string' },
       'no-dpi': { type: 'boolean' },
       quiet: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -78,6 +83,9 @@ export async function run(argv: string[]): Promise<number> {
   const setup = fleetSetup({ config: values.config, intervalSec });
   const portsCfg = setup.config?.gateway.ports;
   if (!portsCfg) throw new FleetgateError('FG_ERR_USAGE', `${values.config}: declares no gateway.ports (see docs/live-gateway.md)`);
+  const workers = values.workers === undefined ? 1 : Number(values.workers);
+  if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw new FleetgateError('FG_ERR_USAGE', `--workers must be an integer from 1 to 64 (got ${values.workers})`);
+  if (workers > 1 && setup.config) checkWorkersMode(setup.config, workers);
 
   const out = values.out ? new JsonlWriter(values.out) : null;
   const flowsOut = values['flows-out'] ? new JsonlWriter(values['flows-out']) : null;
@@ -86,16 +94,25 @@ export async function run(argv: string[]): Promise<number> {
   if (outputsCfg && outputsCfg.sinks.length > 0 && !outputsCfg.spool) outputsCfg = { ...outputsCfg, spool: { dir: resolve('fleetgate-data', 'spool'), limitBytes: 1 << 30, durable: false } };
   const outputs = outputsCfg ? new Outputs(outputsCfg, { gatewayId: setup.gatewayId, operatorId: setup.operatorId }) : null;
   await outputs?.open();
+  if (workers > 1 && setup.config) {
+    return runGatewayWorkers({
+      workers,
+      configPath: values.config,
+      config: setup.config,
+      intervalSec,
+      dpi: !values['no-dpi'],
+      out,
+      flowsOut,
+      outputs,
+      stopAfterMs,
+      statusMs,
+      quiet: values.quiet === true,
+    });
+  }
   const toOutputs = outputs && outputs.size > 0 ? outputs : null;
   let eveSeq = 0;
   const pipeline = new Pipeline({
-    operatorId: setup.operatorId,
-    gatewayId: setup.gatewayId,
-    intervalUs: setup.intervalSec * 1e6,
-    flowCapacity: setup.flowCapacity,
-    timeouts: setup.config?.flowTable.timeouts,
-    devices: setup.devices,
-    catalog: setup.catalog,
+    ...pipelineFleetOptions(setup),
     dpi: !values['no-dpi'],
     onReport: (r) => {
       if (out) out.write(r);

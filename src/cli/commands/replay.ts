@@ -4,7 +4,7 @@ import { Pipeline } from '../../pipeline/worker.js';
 import { replayFile } from '../../pipeline/replay.js';
 import { JsonlWriter } from '../../export/jsonl-writer.js';
 import { parseDurationMs } from '../duration.js';
-import { fleetSetup, checkIntervalSec } from '../fleet-setup.js';
+import { fleetSetup, checkIntervalSec, pipelineFleetOptions } from '../fleet-setup.js';
 import { FleetgateError } from '../../core/errors.js';
 import { shardedReplay } from '../../pipeline/sharded/sharded-replay.js';
 import type { ShardSetup } from '../../pipeline/sharded/messages.js';
@@ -83,12 +83,7 @@ export async function run(argv: string[]): Promise<number> {
   const started = process.hrtime.bigint();
   let eveSeq = 0;
   const pipeline = new Pipeline({
-    operatorId: setup.operatorId,
-    gatewayId: setup.gatewayId,
-    intervalUs: setup.intervalSec * 1e6,
-    flowCapacity: setup.flowCapacity,
-    devices: setup.devices,
-    catalog: setup.catalog,
+    ...pipelineFleetOptions(setup),
     dpi: !values['no-dpi'],
     onReport: (r) => {
       if (out) out.write(r);

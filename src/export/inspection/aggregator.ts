@@ -79,6 +79,12 @@ export class InspectionAggregator {
     this.repBytes1 = new Float64Array(n);
   }
 
+  /** Start of the interval open now (µs), or -1 before the first packet. Every interval ending at or
+   *  before it has been closed and reported. */
+  get openIntervalStartUs(): number {
+    return this.intervalStartUs;
+  }
+
   get intervalUs(): number {
     return this.opts.intervalUs;
   }

@@ -50,6 +50,11 @@ export interface UdpTunnelPortOptions {
    * a run once. Turned off for good the first time the kernel refuses it.
    */
   segmentSends?: boolean;
+  /**
+   * SO_REUSEPORT: several ports (one per worker thread) bind the same address:port and the kernel spreads
+   * datagrams among them by the hash of the sender's address and port (one tunnel endpoint = one socket).
+   */
+  reusePort?: boolean;
 }
 
 export class UdpTunnelPort implements Port {
@@ -129,7 +134,7 @@ export class UdpTunnelPort implements Port {
     const o = this.opts;
     const buf = o.socketBuffer ?? 4 << 20;
     try {
-      this.sock = UdpBatchSocket.open(this.addon, o.address ?? '0.0.0.0', o.port ?? this.wellKnown, { rcvbuf: buf, sndbuf: buf });
+      this.sock = UdpBatchSocket.open(this.addon, o.address ?? '0.0.0.0', o.port ?? this.wellKnown, { rcvbuf: buf, sndbuf: buf, reusePort: o.reusePort === true });
     } catch (e) {
       throw new FleetgateError('FG_ERR_IO', `${this.label}: cannot bind: ${(e as Error).message}`, { kind: this.kind });
     }

@@ -25,8 +25,10 @@ try {
     intervalUs: s.intervalSec * 1e6,
     // each shard holds about its share of the flows; keep headroom for an uneven split
     flowCapacity: Math.ceil((s.flowCapacity * 2) / shards),
+    timeouts: s.config?.flowTable.timeouts,
     devices: s.devices,
     catalog: s.catalog,
+    topDestinations: s.config?.gateway.inspection.topDestinations,
     dpi: setup.dpi,
     onReport: (r) => reports.push(r),
     onFlowEnd: setup.flows ? (f) => flowRecords.push(f) : undefined,

@@ -123,7 +123,12 @@ test(`mqtt sink + batcher: broker stopped ${OUTAGE_MS / 1000} s mid-replay, ever
   await broker.start();
   assert.ok(await batcher.drain(60_000), 'batcher did not drain after the broker came back');
   const recovered = performance.now() - down;
-  assert.ok(await waitUntil(() => new Set(sub.got.map((g) => g.id)).size >= records.length, 15_000), `received ${sub.got.length}/${records.length}`);
+  const missing = (): string => {
+    const seen = new Set(sub.got.map((g) => g.id));
+    const gone = records.map((r, i) => [r.id, i] as const).filter(([id]) => !seen.has(id)).map(([, i]) => i);
+    return gone.length === 0 ? 'none' : `${gone.length} missing, record indexes ${gone[0]}..${gone[gone.length - 1]} (outage began after ${half})`;
+  };
+  assert.ok(await waitUntil(() => new Set(sub.got.map((g) => g.id)).size >= records.length, 15_000), `received ${sub.got.length}/${records.length}: ${missing()}`);
   assertDelivered(records, sub.got, topicOf);
   assert.equal(batcher.counters.dropped, 0);
   t.diagnostic(`${records.length} records, ${batcher.counters.retried} failed writes retried, ${sub.got.length - records.length} duplicates, drained ${recovered.toFixed(0)} ms after restart`);

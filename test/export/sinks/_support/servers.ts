@@ -53,7 +53,9 @@ async function stopChild(child: ChildProcess | null): Promise<void> {
   if (!child || child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   child.kill('SIGTERM');
-  const t = setTimeout(() => child.kill('SIGKILL'), 5000);
+  // a generous grace period: a broker killed before it saved its persistence file would lose the
+  // sessions and queued messages the fault tests count on (a loaded CI machine can be slow to exit)
+  const t = setTimeout(() => child.kill('SIGKILL'), 20_000);
   await exited;
   clearTimeout(t);
 }

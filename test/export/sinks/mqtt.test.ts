@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import type { TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { connectAsync } from 'mqtt';
+import { connect } from 'mqtt';
 import type { MqttClient } from 'mqtt';
 import { createMqttSink } from '../../../src/export/sinks/mqtt.js';
 import type { SinkRecord } from '../../../src/export/sinks/sink.js';
@@ -22,18 +22,23 @@ const topicOf = (r: SinkRecord): string => `fleet/gw-1/${r.type}`;
 /** A persistent-session subscriber (survives broker restarts with its queued messages). */
 async function subscriber(port: number, clientId: string): Promise<{ client: MqttClient; got: Received[] }> {
   const got: Received[] = [];
-  const client = await connectAsync(`mqtt://127.0.0.1:${port}`, {
+  const client = connect(`mqtt://127.0.0.1:${port}`, {
     clientId,
     clean: false,
     protocolVersion: 5,
     properties: { sessionExpiryInterval: 3600 },
     reconnectPeriod: 200,
   });
-  client.on('error', () => {});
+  // listening before the connection is up: a resumed session's queued messages come right after CONNACK
   client.on('message', (topic, payload, packet) => {
     const id = packet.properties?.userProperties?.['fg-id'];
     got.push({ dest: topic, id: String(id), body: payload.toString('utf8') });
   });
+  await new Promise<void>((resolve, reject) => {
+    client.once('connect', () => resolve());
+    client.once('error', reject);
+  });
+  client.on('error', () => {});
   await client.subscribeAsync('fleet/#', { qos: 1 });
   return { client, got };
 }
@@ -102,8 +107,12 @@ test(`mqtt sink + batcher: broker stopped ${OUTAGE_MS / 1000} s mid-replay, ever
   if (!broker) return;
   const records = await replayRecords(t);
   if (!records) return;
-  const sub = await subscriber(broker.port, 'fg-test-sub-fault');
-  t.after(() => sub.client.endAsync(true));
+  // The referee is a persistent session that is offline during the run: the broker queues every record
+  // for it (and keeps the queue through its restart), and it collects them afterwards. A subscriber
+  // connected through the restart is not a reliable referee: mosquitto can drop messages it has
+  // acknowledged but not yet delivered to a connected client when it is stopped.
+  const offline = await subscriber(broker.port, 'fg-test-sub-fault');
+  await offline.client.endAsync();
   const sink = createMqttSink({ url: `mqtt://127.0.0.1:${broker.port}`, topic: 'fleet/{gatewayId}/{type}', gatewayId: 'gw-1', ackTimeoutMs: 3000 });
   const batcher = new Batcher(sink, { batchSize: 20, retryBaseMs: 100, retryMaxMs: 1000, onDrop: () => {} });
   await batcher.open();
@@ -123,6 +132,8 @@ test(`mqtt sink + batcher: broker stopped ${OUTAGE_MS / 1000} s mid-replay, ever
   await broker.start();
   assert.ok(await batcher.drain(60_000), 'batcher did not drain after the broker came back');
   const recovered = performance.now() - down;
+  const sub = await subscriber(broker.port, 'fg-test-sub-fault');
+  t.after(() => sub.client.endAsync(true));
   const missing = (): string => {
     const seen = new Set(sub.got.map((g) => g.id));
     const gone = records.map((r, i) => [r.id, i] as const).filter(([id]) => !seen.has(id)).map(([, i]) => i);

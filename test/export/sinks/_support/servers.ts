@@ -2,7 +2,7 @@
 // mosquitto, nats-server with JetStream, and PostgreSQL (initdb + pg_ctl, run as the `postgres` user).
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -93,6 +93,8 @@ function processServer(name: string, port: number, dir: string, argv: () => stri
 export async function mosquittoServer(): Promise<TestServer> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'fg-mosquitto-'));
+  // started as root, mosquitto drops to its own user: it must be able to write its persistence file here
+  chmodSync(dir, 0o777);
   const conf = join(dir, 'mosquitto.conf');
   // mosquitto 2 only listens on localhost without a config file, and refuses anonymous clients on a listener.
   // Persistence keeps a subscriber's session (and its queued QoS 1 messages) across a broker restart.

@@ -158,6 +158,11 @@ export class Outputs {
     return waits ? Promise.all(waits).then(() => undefined) : null;
   }
 
+  /** One summary line per output: `output <name>: queued …, sent …, retried …, spooled …, dropped …`. */
+  counterLines(): string[] {
+    return Object.entries(this.counters()).map(([name, c]) => `output ${name}: queued ${c.queued}, sent ${c.sent}, retried ${c.retried}, spooled ${c.spooled}, dropped ${c.dropped}`);
+  }
+
   counters(): Record<string, BatcherCounters> {
     const out: Record<string, BatcherCounters> = {};
     for (const o of this.outputs) out[o.name] = { ...o.batcher.counters };

@@ -141,11 +141,7 @@ export async function runGatewayWorkers(o: GatewayWorkersRun): Promise<number> {
       });
     }
     console.error(`fleetgate gateway: stopped ${JSON.stringify(summary)}`);
-    if (toOutputs) {
-      for (const [name, c] of Object.entries(toOutputs.counters())) {
-        console.error(`fleetgate gateway: output ${name}: queued ${c.queued}, sent ${c.sent}, retried ${c.retried}, spooled ${c.spooled}, dropped ${c.dropped}`);
-      }
-    }
+    for (const line of toOutputs?.counterLines() ?? []) console.error(`fleetgate gateway: ${line}`);
   }
   return why.startsWith('worker error') ? 1 : 0;
 }

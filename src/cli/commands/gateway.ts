@@ -218,11 +218,7 @@ export async function run(argv: string[]): Promise<number> {
       ...statusLine(gw),
     };
     console.error(`fleetgate gateway: stopped ${JSON.stringify(summary)}`);
-    if (toOutputs) {
-      for (const [name, c] of Object.entries(toOutputs.counters())) {
-        console.error(`fleetgate gateway: output ${name}: queued ${c.queued}, sent ${c.sent}, retried ${c.retried}, spooled ${c.spooled}, dropped ${c.dropped}`);
-      }
-    }
+    for (const line of toOutputs?.counterLines() ?? []) console.error(`fleetgate gateway: ${line}`);
   }
   return why.startsWith('capture error') ? 1 : 0;
 }

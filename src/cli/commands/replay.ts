@@ -139,9 +139,7 @@ export async function run(argv: string[]): Promise<number> {
 }
 
 function printOutputCounters(outputs: Outputs): void {
-  for (const [name, c] of Object.entries(outputs.counters())) {
-    console.error(`output ${name}: queued ${c.queued}, sent ${c.sent}, retried ${c.retried}, spooled ${c.spooled}, dropped ${c.dropped}`);
-  }
+  for (const line of outputs.counterLines()) console.error(line);
 }
 
 /**

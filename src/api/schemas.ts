@@ -58,7 +58,14 @@ const targetSchema = {
   type: 'object',
   additionalProperties: false,
   required: ['address', 'protocol', 'vni'],
-  properties: { address: { type: 'string', maxLength: 64 }, protocol: { type: 'string', enum: ['vxlan', 'geneve'] }, vni: { type: 'integer', minimum: 1, maximum: 16777215 } },
+  properties: {
+    address: { type: 'string', maxLength: 64 },
+    protocol: { type: 'string', enum: ['vxlan', 'geneve'] },
+    vni: { type: 'integer', minimum: 1, maximum: 16777215 },
+    port: { type: 'integer', minimum: 1, maximum: 65535 },
+    /** The appliance's address inside the tunnel: health probes go there (absent: not probed). */
+    innerAddress: { type: 'string', maxLength: 64 },
+  },
 } as const;
 
 export const redirectionSchema = {
@@ -70,6 +77,13 @@ export const redirectionSchema = {
     gateway: targetSchema,
     standby: targetSchema,
     description: { type: 'string', maxLength: 256 },
+    /** The gateway's IPv4 address inside the tunnel: the source of health probes (required with innerAddress). */
+    localAddress: { type: 'string', maxLength: 64 },
+    probe: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { intervalMs: { type: 'integer', minimum: 50, maximum: 60000 }, threshold: { type: 'integer', minimum: 1, maximum: 10 } },
+    },
     selector: {
       type: 'object',
       additionalProperties: false,

@@ -105,6 +105,8 @@ export function redirectionFromStore(r: Readonly<Redirection> | null): Redirecti
   if (r === null) return null;
   const raw: Record<string, unknown> = { enabled: r.enabled, primary: { ...r.gateway }, localPort: 0 };
   if (r.standby) raw.standby = { ...r.standby };
+  if (r.localAddress !== undefined) raw.localAddress = r.localAddress;
+  if (r.probe !== undefined) raw.probe = { ...r.probe };
   const sel: Record<string, unknown> = {};
   if (r.selector?.groups?.length) sel.groups = [...r.selector.groups];
   if (r.selector?.cidrs?.length) sel.destinations = [...r.selector.cidrs];

@@ -53,6 +53,10 @@ export interface RedirectionTarget {
   protocol: 'vxlan' | 'geneve';
   /** 1..16777215. */
   vni: number;
+  /** Outer UDP port (default 4789 for vxlan, 6081 for geneve). */
+  port?: number;
+  /** The appliance's IPv4 address inside the tunnel: health probes (ICMP echo) go there; absent = not probed. */
+  innerAddress?: string;
 }
 
 export interface RedirectionSelector {
@@ -65,6 +69,10 @@ export interface Redirection {
   enabled: boolean;
   gateway: RedirectionTarget;
   standby?: RedirectionTarget;
+  /** The gateway's IPv4 address inside the tunnel: the source of health probes (required with innerAddress). */
+  localAddress?: string;
+  /** Health probes: every intervalMs (default 500), a peer is down after threshold misses (default 3). */
+  probe?: { intervalMs?: number; threshold?: number };
   selector?: RedirectionSelector;
   description?: string;
 }

@@ -125,7 +125,17 @@ function checkTarget(t: RedirectionTarget, path: string, out: StoreProblem[]): R
   const address = canonicalAddress(t.address, `${path}.address`, out) ?? t.address;
   if (t.protocol !== 'vxlan' && t.protocol !== 'geneve') out.push({ path: `${path}.protocol`, problem: "must be 'vxlan' or 'geneve'" });
   if (!Number.isInteger(t.vni) || t.vni < 1 || t.vni > 0xffffff) out.push({ path: `${path}.vni`, problem: 'must be 1..16777215' });
-  return { address, protocol: t.protocol, vni: t.vni };
+  const res: RedirectionTarget = { address, protocol: t.protocol, vni: t.vni };
+  if (t.port !== undefined) {
+    if (!Number.isInteger(t.port) || t.port < 1 || t.port > 65535) out.push({ path: `${path}.port`, problem: 'must be 1..65535' });
+    res.port = t.port;
+  }
+  if (t.innerAddress !== undefined) {
+    const inner = canonicalAddress(t.innerAddress, `${path}.innerAddress`, out);
+    if (inner !== null && inner.includes(':')) out.push({ path: `${path}.innerAddress`, problem: 'must be an IPv4 address (probes are ICMP echo over IPv4)' });
+    res.innerAddress = inner ?? t.innerAddress;
+  }
+  return res;
 }
 
 export function checkRedirection(r: Redirection, groups: ReadonlySet<string>, path: string, out: StoreProblem[]): Redirection {
@@ -135,6 +145,26 @@ export function checkRedirection(r: Redirection, groups: ReadonlySet<string>, pa
     if (res.standby.address === res.gateway.address) out.push({ path: `${path}.standby.address`, problem: 'must differ from gateway.address' });
   }
   if (r.description !== undefined) res.description = r.description;
+  if (r.localAddress !== undefined) {
+    const a = canonicalAddress(r.localAddress, `${path}.localAddress`, out);
+    if (a !== null && a.includes(':')) out.push({ path: `${path}.localAddress`, problem: 'must be an IPv4 address (the source of ICMP health probes)' });
+    res.localAddress = a ?? r.localAddress;
+  }
+  if ((res.gateway.innerAddress !== undefined || res.standby?.innerAddress !== undefined) && res.localAddress === undefined) {
+    out.push({ path: `${path}.localAddress`, problem: "is required when a peer has innerAddress: it is the source of health probes (the gateway's address inside the tunnel)" });
+  }
+  if (r.probe !== undefined) {
+    res.probe = {};
+    const { intervalMs, threshold } = r.probe;
+    if (intervalMs !== undefined) {
+      if (!Number.isInteger(intervalMs) || intervalMs < 50 || intervalMs > 60_000) out.push({ path: `${path}.probe.intervalMs`, problem: 'must be 50..60000 ms' });
+      res.probe.intervalMs = intervalMs;
+    }
+    if (threshold !== undefined) {
+      if (!Number.isInteger(threshold) || threshold < 1 || threshold > 10) out.push({ path: `${path}.probe.threshold`, problem: 'must be 1..10' });
+      res.probe.threshold = threshold;
+    }
+  }
   if (r.selector) {
     const s = r.selector;
     res.selector = {};

@@ -13,12 +13,12 @@ import { JsonlWriter } from '../../export/jsonl-writer.js';
 import { FleetgateError } from '../../core/errors.js';
 import { parseDurationMs } from '../duration.js';
 import { fleetSetup, checkIntervalSec, pipelineFleetOptions } from '../fleet-setup.js';
+import { pipelineRecordHandlers } from '../record-handlers.js';
 import { loadConfig, type FleetConfig } from '../../control/config/load-config.js';
 import { DeviceDirectory } from '../../control/devices/device-directory.js';
 import { AppCatalog } from '../../classify/catalog/index.js';
 import { Outputs } from '../../export/outputs.js';
 import { outputsFromFlags } from '../../export/outputs-from-flags.js';
-import { buildEveRecords } from '../../export/records/eve/index.js';
 import { checkWorkersMode, runGatewayWorkers } from './gateway-workers.js';
 
 const HELP = `usage: fleetgate gateway --config <file> [options]
@@ -110,39 +110,10 @@ export async function run(argv: string[]): Promise<number> {
     });
   }
   const toOutputs = outputs && outputs.size > 0 ? outputs : null;
-  let eveSeq = 0;
   const pipeline = new Pipeline({
     ...pipelineFleetOptions(setup),
     dpi: !values['no-dpi'],
-    onReport: (r) => {
-      if (out) out.write(r);
-      else process.stdout.write(JSON.stringify(r) + '\n');
-      toOutputs?.emit('inspection', r.recordId, r, r.timestamp);
-    },
-    onFlowEnd:
-      flowsOut || toOutputs
-        ? (f) => {
-            flowsOut?.write(f);
-            toOutputs?.emitFlow(f);
-          }
-        : undefined,
-    onFlowMeta: toOutputs?.wants('eve')
-      ? (flow, info) => {
-          const dot = flow.app.indexOf('.');
-          for (const r of buildEveRecords({
-            flowId: info.flowId,
-            flow,
-            proto: info.proto,
-            app: dot >= 0 ? flow.app.slice(dot + 1) : undefined,
-            category: flow.category,
-            meta: info.meta,
-            gatewayId: setup.gatewayId,
-            operatorId: setup.operatorId,
-          })) {
-            toOutputs.emit('eve', `${setup.gatewayId}:eve:${info.flowId}:${r.event_type}:${eveSeq++}`, r);
-          }
-        }
-      : undefined,
+    ...pipelineRecordHandlers({ out, flowsOut, records: null, outputs: toOutputs, gatewayId: setup.gatewayId, operatorId: setup.operatorId }),
   });
   toOutputs?.setGatewayStats(() => ({ frames: pipeline.stats.frames, ipPackets: pipeline.stats.ipPackets, ipBytes: pipeline.stats.ipBytes }));
 

@@ -5,10 +5,11 @@ import { replayFile } from '../../pipeline/replay.js';
 import { JsonlWriter } from '../../export/jsonl-writer.js';
 import { parseDurationMs } from '../duration.js';
 import { fleetSetup, checkIntervalSec, pipelineFleetOptions } from '../fleet-setup.js';
+import { pipelineRecordHandlers } from '../record-handlers.js';
 import { FleetgateError } from '../../core/errors.js';
 import { shardedReplay } from '../../pipeline/sharded/sharded-replay.js';
 import type { ShardSetup } from '../../pipeline/sharded/messages.js';
-import { eveRecordId, eveRecordsOf } from '../../pipeline/sharded/flow-eve.js';
+import { eveRecordId } from '../../pipeline/sharded/flow-eve.js';
 import { Outputs } from '../../export/outputs.js';
 import type { OutputsConfig } from '../../control/config/types.js';
 import type { PipelineStats } from '../../pipeline/worker.js';
@@ -79,32 +80,11 @@ export async function run(argv: string[]): Promise<number> {
   const outputs = outputsCfg ? new Outputs(outputsCfg, { gatewayId: setup.gatewayId, operatorId: setup.operatorId }) : null;
   await outputs?.open();
   const toOutputs = outputs && outputs.size > 0 ? outputs : null;
-  const wantEve = !!records || !!toOutputs?.wants('eve');
   const started = process.hrtime.bigint();
-  let eveSeq = 0;
   const pipeline = new Pipeline({
     ...pipelineFleetOptions(setup),
     dpi: !values['no-dpi'],
-    onReport: (r) => {
-      if (out) out.write(r);
-      else process.stdout.write(JSON.stringify(r) + '\n');
-      toOutputs?.emit('inspection', r.recordId, r, r.timestamp);
-    },
-    onFlowEnd:
-      flowsOut || toOutputs
-        ? (f) => {
-            flowsOut?.write(f);
-            toOutputs?.emitFlow(f);
-          }
-        : undefined,
-    onFlowMeta: wantEve
-      ? (flow, info) => {
-          for (const r of eveRecordsOf(flow, info, setup.gatewayId, setup.operatorId)) {
-            records?.write(r);
-            toOutputs?.emit('eve', eveRecordId(setup.gatewayId, info.flowId, r.event_type, eveSeq++), r);
-          }
-        }
-      : undefined,
+    ...pipelineRecordHandlers({ out, flowsOut, records, outputs: toOutputs, gatewayId: setup.gatewayId, operatorId: setup.operatorId }),
   });
   toOutputs?.setGatewayStats(() => ({ frames: pipeline.stats.frames, ipPackets: pipeline.stats.ipPackets, ipBytes: pipeline.stats.ipBytes }));
   let result;

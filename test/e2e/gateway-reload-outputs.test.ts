@@ -12,13 +12,13 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { createSocket, type Socket } from 'node:dgram';
+import { createSocket } from 'node:dgram';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Background } from './_support/netns.js';
 import { DEVICE_IMSI, DEVICE_IP, SERVER_IP, canRunLab, settle, tempDir } from './_support/lab-traffic.js';
 import { stoppedSummary } from './_support/junction-lab.js';
-import { buildFrame } from '../../src/packet/build/compose.js';
+import { bindLoopback, vxlanDatagram, waitFor } from '../_support/loopback-vxlan.js';
 
 const PER_PHASE = 20;
 const base = 30000 + Math.floor(Math.random() * 20000);
@@ -47,29 +47,8 @@ function writeFleet(path: string, records: string, mirror: 'none' | 'peer' | 'in
   writeFileSync(path, lines.join('\n'));
 }
 
-/** A VXLAN datagram (VNI 42) carrying an Ethernet frame with UDP 10.128.0.2:5000 → 10.129.0.10:7000. */
-function datagram(seq: number): Buffer {
-  const frame = buildFrame({ ip: { src: DEVICE_IP, dst: SERVER_IP }, udp: { sport: 5000, dport: 7000 }, payload: `reading ${seq}` });
-  const vx = Buffer.alloc(8);
-  vx[0] = 0x08;
-  vx.writeUIntBE(42, 4, 3);
-  return Buffer.concat([vx, frame]);
-}
 
-function bound(sock: Socket, port: number): Promise<void> {
-  return new Promise((ok, fail) => {
-    sock.once('error', fail);
-    sock.bind(port, '127.0.0.1', () => ok());
-  });
-}
 
-async function until(cond: () => boolean, what: string, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await settle(20);
-  }
-}
 
 describe('e2e: gateway reload on SIGHUP and live outputs (loopback bump in the wire)', { timeout: 60_000 }, () => {
   it('a mirror peer added by SIGHUP gets copies; an invalid file is refused; the JSONL output gets the records', async (t) => {
@@ -89,8 +68,8 @@ describe('e2e: gateway reload on SIGHUP and live outputs (loopback bump in the w
     const copies: Buffer[] = [];
     device.on('message', () => back++);
     mirror.on('message', (m) => copies.push(m));
-    await bound(device, 0);
-    await bound(mirror, MIRROR_PORT);
+    await bindLoopback(device, 0);
+    await bindLoopback(mirror, MIRROR_PORT);
 
     const script = resolve(process.cwd(), 'dist/test/e2e/_support/run-gateway.js');
     const gw = new Background(spawn(process.execPath, [script, '--config', fleet, '--out', join(dir, 'reports.jsonl'), '--status-every', '0'], { stdio: ['ignore', 'pipe', 'pipe'] }));
@@ -100,8 +79,8 @@ describe('e2e: gateway reload on SIGHUP and live outputs (loopback bump in the w
     let seq = 0;
     const phase = async (): Promise<void> => {
       const want = back + PER_PHASE;
-      for (let i = 0; i < PER_PHASE; i++) device.send(datagram(seq++), GW_PORT, '127.0.0.1');
-      await until(() => back >= want, `${want} datagrams back (got ${back})`);
+      for (let i = 0; i < PER_PHASE; i++) device.send(vxlanDatagram(DEVICE_IP, SERVER_IP, `reading ${seq++}`), GW_PORT, '127.0.0.1');
+      await waitFor(() => back >= want, () => `${want} datagrams back (got ${back})`, 5000);
     };
 
     await phase();
@@ -112,7 +91,7 @@ describe('e2e: gateway reload on SIGHUP and live outputs (loopback bump in the w
     gw.child.kill('SIGHUP');
     await gw.waitFor(/reloaded .*mirror peers 0 kept, 1 added, 0 removed/, 'the reload');
     await phase();
-    await until(() => copies.length >= PER_PHASE, `${PER_PHASE} mirror copies (got ${copies.length})`);
+    await waitFor(() => copies.length >= PER_PHASE, () => `${PER_PHASE} mirror copies (got ${copies.length})`, 5000);
     assert.equal(copies[0][0], 0x08, 'a VXLAN copy');
     assert.equal(copies[0].readUIntBE(4, 3), 99, 'VNI 99');
 
@@ -121,7 +100,7 @@ describe('e2e: gateway reload on SIGHUP and live outputs (loopback bump in the w
     await gw.waitFor(/reload refused/, 'the refusal');
     assert.match(gw.out, /reload refused, the running config stays: .*gateway\.junction\.mirroring\.peers\[0\]\.vni/);
     await phase();
-    await until(() => copies.length >= 2 * PER_PHASE, `${2 * PER_PHASE} mirror copies (got ${copies.length})`);
+    await waitFor(() => copies.length >= 2 * PER_PHASE, () => `${2 * PER_PHASE} mirror copies (got ${copies.length})`, 5000);
 
     assert.equal(await gw.stop('SIGTERM'), 0, gw.out);
     assert.equal(back, 3 * PER_PHASE, 'every datagram came back: the port was never restarted');

@@ -19,7 +19,7 @@ import { join, resolve } from 'node:path';
 import type { TestContext } from 'node:test';
 import { Background } from '../../e2e/_support/netns.js';
 import { stoppedSummary } from '../../e2e/_support/junction-lab.js';
-import { buildFrame } from '../../../src/packet/build/compose.js';
+import { bindLoopback, vxlanDatagram, waitFor } from '../../_support/loopback-vxlan.js';
 import { loadNative, nativeLoadError } from '../../../src/io/native/index.js';
 import { run } from '../../../src/cli/commands/gateway.js';
 import { FleetgateError } from '../../../src/core/errors.js';
@@ -50,31 +50,10 @@ function writeFleet(path: string, mirror: boolean): void {
   writeFileSync(path, lines.join('\n') + '\n');
 }
 
-/** A VXLAN datagram (VNI 42): UDP ipOf(d):5000 → SERVER_IP:7000, the payload naming device and seq. */
-function datagram(d: number, seq: number, sport = 5000): Buffer {
-  const frame = buildFrame({ ip: { src: ipOf(d), dst: SERVER_IP }, udp: { sport, dport: 7000 }, payload: `dev ${d} seq ${seq}` });
-  const vx = Buffer.alloc(8);
-  vx[0] = 0x08;
-  vx.writeUIntBE(42, 4, 3);
-  return Buffer.concat([vx, frame]);
-}
 
-function bound(sock: Socket, port: number): Promise<void> {
-  return new Promise((ok, fail) => {
-    sock.once('error', fail);
-    sock.bind(port, '127.0.0.1', () => ok());
-  });
-}
 
 const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function until(cond: () => boolean, what: () => string, ms = 8000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what()}`);
-    await settle(20);
-  }
-}
 
 function tempDir(t: TestContext): string {
   const dir = mkdtempSync(join(tmpdir(), 'fg-mw-'));
@@ -120,13 +99,13 @@ describe('gateway --workers 2 (loopback bump in the wire)', { timeout: 60_000 },
         if (m.includes(Buffer.from(`dev ${d} seq`))) back[d]++;
         else wrong.push(`socket ${d} got ${m.subarray(-16).toString()}`);
       });
-      await bound(s, 0);
+      await bindLoopback(s, 0);
       socks.push(s);
     }
     const mirror = createSocket('udp4');
     let copies = 0;
     mirror.on('message', () => copies++);
-    await bound(mirror, MIRROR_PORT);
+    await bindLoopback(mirror, MIRROR_PORT);
     t.after(() => {
       for (const s of socks) s.close();
       mirror.close();
@@ -144,11 +123,11 @@ describe('gateway --workers 2 (loopback bump in the wire)', { timeout: 60_000 },
     const phase = async (): Promise<void> => {
       const want = total() + DEVICES * PER_PHASE;
       for (let i = 0; i < PER_PHASE; i++) {
-        for (let d = 0; d < DEVICES; d++) socks[d].send(datagram(d, seq), GW_PORT, '127.0.0.1');
+        for (let d = 0; d < DEVICES; d++) socks[d].send(vxlanDatagram(ipOf(d), SERVER_IP, `dev ${d} seq ${seq}`), GW_PORT, '127.0.0.1');
         seq++;
         await settle(2);
       }
-      await until(() => total() >= want, () => `${want} datagrams back (got ${total()})`);
+      await waitFor(() => total() >= want, () => `${want} datagrams back (got ${total()})`);
     };
 
     await phase();
@@ -157,7 +136,7 @@ describe('gateway --workers 2 (loopback bump in the wire)', { timeout: 60_000 },
     gw.child.kill('SIGHUP');
     await gw.waitFor(/reloaded .* on 2 of 2 workers: 16 device\(s\); mirror peers 0 kept, 1 added, 0 removed/, 'the reload on both workers');
     await phase();
-    await until(() => copies >= DEVICES * PER_PHASE, () => `${DEVICES * PER_PHASE} mirror copies (got ${copies})`);
+    await waitFor(() => copies >= DEVICES * PER_PHASE, () => `${DEVICES * PER_PHASE} mirror copies (got ${copies})`);
 
     assert.equal(await gw.stop('SIGTERM'), 0, gw.out);
     const sent = 2 * DEVICES * PER_PHASE;
@@ -207,7 +186,7 @@ describe('gateway --workers 2 (loopback bump in the wire)', { timeout: 60_000 },
     for (let k = 0; k < ENDPOINTS; k++) {
       const s = createSocket('udp4');
       s.on('message', () => back++);
-      await bound(s, 0);
+      await bindLoopback(s, 0);
       socks.push(s);
     }
     t.after(() => {
@@ -218,11 +197,11 @@ describe('gateway --workers 2 (loopback bump in the wire)', { timeout: 60_000 },
     t.after(() => gw.stop('SIGKILL'));
     await gw.waitFor(/ready \(bump\)/, 'the gateway');
     for (let i = 0; i < PER_PHASE; i++) {
-      for (let k = 0; k < ENDPOINTS; k++) socks[k].send(datagram(0, i, 5000 + k), GW_PORT, '127.0.0.1');
+      for (let k = 0; k < ENDPOINTS; k++) socks[k].send(vxlanDatagram(ipOf(0), SERVER_IP, `dev 0 seq ${i}`, 5000 + k), GW_PORT, '127.0.0.1');
       await settle(2);
     }
     const sent = ENDPOINTS * PER_PHASE;
-    await until(() => back >= sent, () => `${sent} datagrams back (got ${back})`);
+    await waitFor(() => back >= sent, () => `${sent} datagrams back (got ${back})`);
     assert.equal(await gw.stop('SIGTERM'), 0, gw.out);
 
     const sum = stoppedSummary(gw.out) as unknown as Summary & { mergedReportParts: number; lateReportParts: number };

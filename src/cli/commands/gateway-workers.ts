@@ -13,6 +13,7 @@ import { loadNative, nativeLoadError } from '../../io/native/index.js';
 import { eveRecordId } from '../../pipeline/sharded/flow-eve.js';
 import { LiveWorkers } from '../../pipeline/live-workers/live-workers.js';
 import type { MergedLiveSnapshot } from '../../pipeline/live-workers/merge.js';
+import { StopSignal, runUntilStopped } from '../run-until-stopped.js';
 
 export interface GatewayWorkersRun {
   workers: number;
@@ -55,8 +56,7 @@ export async function runGatewayWorkers(o: GatewayWorkersRun): Promise<number> {
   const gatewayId = o.config.gateway.id;
   const toOutputs = o.outputs && o.outputs.size > 0 ? o.outputs : null;
   let eveSeq = 0;
-  let finish: (why: string) => void = () => {};
-  const stopped = new Promise<string>((resolve) => (finish = resolve));
+  const signal = new StopSignal();
   const lw = await LiveWorkers.start({
     workers: o.workers,
     config: o.config,
@@ -76,7 +76,7 @@ export async function runGatewayWorkers(o: GatewayWorkersRun): Promise<number> {
           }
         : undefined,
     onEve: toOutputs?.wants('eve') ? (r) => toOutputs.emit('eve', eveRecordId(gatewayId, r.flow_id, r.event_type, eveSeq++), r) : undefined,
-    onFailure: (e) => finish(`worker error: ${e.message}`),
+    onFailure: (e) => signal.stop(`worker error: ${e.message}`),
   });
   toOutputs?.setGatewayStats(() => {
     const s = lw.snapshot()?.stats;
@@ -89,33 +89,18 @@ export async function runGatewayWorkers(o: GatewayWorkersRun): Promise<number> {
   for (const p of lw.mirrorProblems) console.error(`fleetgate gateway: warning: mirror peer ${p}`);
   const mirrors = o.config.gateway.junction?.mirroring?.peers.length ?? 0;
   console.error(`fleetgate gateway: ready (bump): devices ${lw.labels[0]}, ${o.workers} workers (SO_REUSEPORT)${mirrors > 0 ? `, ${mirrors} mirror peer(s)` : ''}`);
-  const statusTimer =
-    !o.quiet && o.statusMs > 0
-      ? setInterval(() => {
-          const s = lw.snapshot();
-          if (s) console.error(`fleetgate gateway: status ${JSON.stringify(statusLine(s))}`);
-        }, o.statusMs)
-      : null;
-
-  const onSignal = (sig: NodeJS.Signals) => finish(sig);
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
   let running = o.config;
-  let reloading = Promise.resolve();
-  const onHup = () => {
-    reloading = reloading.then(async () => {
+  const why = await runUntilStopped(signal, {
+    stopAfterMs: o.stopAfterMs,
+    statusMs: o.quiet ? 0 : o.statusMs,
+    status: () => {
+      const s = lw.snapshot();
+      if (s) console.error(`fleetgate gateway: status ${JSON.stringify(statusLine(s))}`);
+    },
+    reload: async () => {
       running = await reload(o.configPath, running, lw, o.intervalSec === undefined);
-    });
-  };
-  process.on('SIGHUP', onHup);
-  const timer = o.stopAfterMs > 0 ? setTimeout(() => finish('duration'), o.stopAfterMs) : null;
-  const why = await stopped;
-  if (timer) clearTimeout(timer);
-  if (statusTimer) clearInterval(statusTimer);
-  process.off('SIGINT', onSignal);
-  process.off('SIGTERM', onSignal);
-  process.off('SIGHUP', onHup);
-  await reloading;
+    },
+  });
 
   const last = await lw.stop();
   o.out?.close();

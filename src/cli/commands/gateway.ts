@@ -14,6 +14,7 @@ import { FleetgateError } from '../../core/errors.js';
 import { parseDurationMs } from '../duration.js';
 import { fleetSetup, checkIntervalSec, pipelineFleetOptions } from '../fleet-setup.js';
 import { pipelineRecordHandlers } from '../record-handlers.js';
+import { StopSignal, runUntilStopped } from '../run-until-stopped.js';
 import { loadConfig, type FleetConfig } from '../../control/config/load-config.js';
 import { DeviceDirectory } from '../../control/devices/device-directory.js';
 import { AppCatalog } from '../../classify/catalog/index.js';
@@ -117,9 +118,8 @@ export async function run(argv: string[]): Promise<number> {
   });
   toOutputs?.setGatewayStats(() => ({ frames: pipeline.stats.frames, ipPackets: pipeline.stats.ipPackets, ipBytes: pipeline.stats.ipBytes }));
 
-  let finish: (why: string) => void = () => {};
-  const stopped = new Promise<string>((resolve) => (finish = resolve));
-  const ports = openPorts(portsCfg, { onFileEnd: (e) => finish(e ? `capture error: ${e.message}` : 'end of capture') });
+  const signal = new StopSignal();
+  const ports = openPorts(portsCfg, { onFileEnd: (e) => signal.stop(e ? `capture error: ${e.message}` : 'end of capture') });
   const portList = [ports.devices, ...(ports.network ? [ports.network] : [])];
   toOutputs?.setPortStats(() =>
     portList.map((p) => ({ port: p.label, rxPackets: p.counters.rxFrames, rxBytes: p.counters.rxBytes, txPackets: p.counters.txFrames, txBytes: p.counters.txBytes })),
@@ -144,28 +144,16 @@ export async function run(argv: string[]): Promise<number> {
   if (red) labels.push(`redirection to ${red.peers.map((p) => `${p.cfg.address}:${p.cfg.port}`).join(' / ')}`);
   for (const p of gw.junction.problems) console.error(`fleetgate gateway: warning: mirror peer ${p}`);
   console.error(`fleetgate gateway: ready (${gw.mode}): ${labels.join(', ')}`);
-  const statusTimer = !values.quiet && statusMs > 0 ? setInterval(() => console.error(`fleetgate gateway: status ${JSON.stringify(statusLine(gw))}`), statusMs) : null;
-
-  const onSignal = (sig: NodeJS.Signals) => finish(sig);
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  // SIGHUP: re-read the config; reloads run one after the other
+  // SIGHUP: re-read the config
   let running: FleetConfig | undefined = setup.config;
-  let reloading = Promise.resolve();
-  const onHup = () => {
-    reloading = reloading.then(async () => {
+  const why = await runUntilStopped(signal, {
+    stopAfterMs,
+    statusMs: values.quiet ? 0 : statusMs,
+    status: () => console.error(`fleetgate gateway: status ${JSON.stringify(statusLine(gw))}`),
+    reload: async () => {
       running = await reload(values.config as string, running, gw, pipeline, intervalSec === undefined);
-    });
-  };
-  process.on('SIGHUP', onHup);
-  const timer = stopAfterMs > 0 ? setTimeout(() => finish('duration'), stopAfterMs) : null;
-  const why = await stopped;
-  if (timer) clearTimeout(timer);
-  if (statusTimer) clearInterval(statusTimer);
-  process.off('SIGINT', onSignal);
-  process.off('SIGTERM', onSignal);
-  process.off('SIGHUP', onHup);
-  await reloading;
+    },
+  });
 
   await gw.stop();
   out?.close();

@@ -1,0 +1,41 @@
+// The life of a long-running command (`fleetgate gateway`, one thread or several): a status line every
+// statusMs, SIGHUP reloads run one after the other, and the run ends on SIGINT/SIGTERM, after
+// --duration, or when something calls stop() (a capture's end, a failed worker).
+
+export class StopSignal {
+  private resolve: (why: string) => void = () => {};
+  readonly stopped = new Promise<string>((r) => (this.resolve = r));
+  readonly stop = (why: string): void => this.resolve(why);
+}
+
+export interface RunLoopOptions {
+  /** Stop by itself after this long (0 = never). */
+  stopAfterMs: number;
+  /** Print a status line this often (0 = never). */
+  statusMs: number;
+  status: () => void;
+  /** SIGHUP: re-read the config; a reload starts only after the one before it finished. */
+  reload: () => Promise<void>;
+}
+
+/** Runs until stopped; returns why (a signal name, 'duration', or what stop() was given), reloads done. */
+export async function runUntilStopped(signal: StopSignal, o: RunLoopOptions): Promise<string> {
+  const statusTimer = o.statusMs > 0 ? setInterval(o.status, o.statusMs) : null;
+  const onSignal = (sig: NodeJS.Signals) => signal.stop(sig);
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  let reloading = Promise.resolve();
+  const onHup = () => {
+    reloading = reloading.then(o.reload);
+  };
+  process.on('SIGHUP', onHup);
+  const timer = o.stopAfterMs > 0 ? setTimeout(() => signal.stop('duration'), o.stopAfterMs) : null;
+  const why = await signal.stopped;
+  if (timer) clearTimeout(timer);
+  if (statusTimer) clearInterval(statusTimer);
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+  process.off('SIGHUP', onHup);
+  await reloading;
+  return why;
+}

@@ -120,6 +120,12 @@ export class GatewayRuntime {
       this.junction = new DataPlaneJunction(this.pipeline);
     }
     this.junction.apply(snap);
+    const st = this.pipeline.stats;
+    const portList = ports ? [ports.devices, ...(ports.network ? [ports.network] : [])] : [];
+    this.outputs.setTotals(
+      () => ({ frames: st.frames, ipPackets: st.ipPackets, ipBytes: st.ipBytes }),
+      () => portList.map((p) => ({ port: p.label, rxPackets: p.counters.rxFrames, rxBytes: p.counters.rxBytes, txPackets: p.counters.txFrames, txBytes: p.counters.txBytes })),
+    );
     this.unsubscribe = store.onSnapshot(snap.gatewayId, (s) => {
       this.next = s;
       // live ports: nothing runs a batch now (this is an API request), apply at once

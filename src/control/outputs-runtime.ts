@@ -13,6 +13,7 @@ import { Outputs } from '../export/outputs.js';
 import type { OutputsConfig, OutputSinkConfig } from './config/types.js';
 import type { SinkRecordType } from '../export/sinks/sink.js';
 import type { FlowRecord } from '../export/flows/flow-record.js';
+import type { GatewayTotals, PortTotals } from '../export/sinks/prometheus.js';
 import type { InspectionReportOut } from '../export/inspection/report-builder.js';
 import type { OutputStatus } from './data-plane.js';
 import { FILE_OPTIONS } from './store/outputs-validate.js';
@@ -64,9 +65,37 @@ export class OutputsRuntime {
   private readonly drainMs: number;
   private readonly maxPending: number;
 
+  private gatewayTotals: (() => GatewayTotals) | null = null;
+  private portTotals: (() => PortTotals[]) | null = null;
+
   constructor(private readonly opts: OutputsRuntimeOptions) {
     this.drainMs = opts.drainMs ?? 10_000;
     this.maxPending = opts.maxPending ?? 100_000;
+  }
+
+  /** What Prometheus outputs report per gateway and per port (read at scrape time). */
+  setTotals(gateway: () => GatewayTotals, ports?: () => PortTotals[]): void {
+    this.gatewayTotals = gateway;
+    this.portTotals = ports ?? null;
+    for (const e of this.live) if (e.outputs) this.wireTotals(e.outputs);
+  }
+
+  private wireTotals(o: Outputs): void {
+    if (this.gatewayTotals) o.setGatewayStats(this.gatewayTotals);
+    if (this.portTotals) o.setPortStats(this.portTotals);
+  }
+
+  /**
+   * Each output's counters reach the Prometheus outputs among its siblings, both ways. A removed output
+   * keeps its last counters there (counters never go back); one re-created under its name replaces them.
+   */
+  private wireSiblings(e: Entry, o: Outputs): void {
+    for (const x of this.live) {
+      const xo = x.outputs;
+      if (x === e || !xo || x.state !== 'open') continue;
+      o.addSinkStats(x.name, () => xo.counters()[x.name]);
+      xo.addSinkStats(e.name, () => o.counters()[e.name]);
+    }
   }
 
   /** Brings the running outputs in line with cfg (null = none). Returns at once; see settled(). */
@@ -179,6 +208,8 @@ export class OutputsRuntime {
     if ((e.state as OutputStatus['state']) !== 'opening') return; // retired meanwhile: retire() closes it
     e.state = 'open';
     const o = e.outputs;
+    this.wireTotals(o);
+    this.wireSiblings(e, o);
     for (const p of e.pending.splice(0)) {
       if (p.type === 'flow' && p.id === '') o.emitFlow(p.record as FlowRecord);
       else o.emit(p.type, p.id, p.record, p.timeMs);

@@ -103,6 +103,11 @@ export class Outputs {
     for (const o of this.outputs) await o.batcher.open();
   }
 
+  /** Another output's counters for this one's Prometheus outputs (outputs started separately, e.g. by the API). */
+  addSinkStats(name: string, fn: () => BatcherCounters): void {
+    for (const o of this.outputs) if (o.batcher.sink instanceof PrometheusSink) o.batcher.sink.addSinkStats(name, fn);
+  }
+
   /** Per-port counters for Prometheus outputs (read at scrape time): the live gateway's ports. */
   setPortStats(fn: () => PortTotals[]): void {
     for (const o of this.outputs) if (o.batcher.sink instanceof PrometheusSink) o.batcher.sink.setPortStats(fn);

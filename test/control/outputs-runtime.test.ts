@@ -68,3 +68,27 @@ test('outputs runtime: an output that cannot start is failed with its reason, an
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a Prometheus output set through the API reports its siblings, the gateway totals and the ports', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fg-ort-'));
+  const rt = new OutputsRuntime({ gatewayId: 'gw', operatorId: 'op', baseDir: dir, drainMs: 2000 });
+  try {
+    rt.setTotals(
+      () => ({ frames: 7, ipPackets: 6, ipBytes: 600 }),
+      () => [{ port: 'vxlan 0.0.0.0:4789', rxPackets: 7, rxBytes: 900, txPackets: 5, txBytes: 700 }],
+    );
+    rt.apply({ sinks: [sink('archive', 'a.jsonl'), sink('metrics', '', { kind: 'prometheus', types: ['flow', 'inspection'], options: { textfile: 'fleet.prom' } })] });
+    await rt.settled();
+    for (let i = 0; i < 30; i++) rt.emitFlows([flow(i)]);
+    for (let n = 0; n < 100 && rt.status().find((s) => s.name === 'archive')?.sent !== 30; n++) await new Promise((r) => setTimeout(r, 20));
+    rt.apply(null); // closing writes the text file
+    await rt.settled();
+    const prom = readFileSync(join(dir, 'fleet.prom'), 'utf8');
+    assert.match(prom, /fleetgate_output_records_total\{[^}]*sink="archive"[^}]*outcome="sent"[^}]*\} 30/, prom);
+    assert.match(prom, /fleetgate_gateway_frames_total\{gateway="gw"\} 7/);
+    assert.match(prom, /fleetgate_port_packets_total\{[^}]*port="vxlan 0\.0\.0\.0:4789"[^}]*direction="rx"[^}]*\} 7/);
+  } finally {
+    await rt.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -79,6 +79,8 @@ export const redirectionSchema = {
     description: { type: 'string', maxLength: 256 },
     /** The gateway's IPv4 address inside the tunnel: the source of health probes (required with innerAddress). */
     localAddress: { type: 'string', maxLength: 64 },
+    /** UDP port the redirection socket binds (where peers send packets back); default any free port. */
+    localPort: { type: 'integer', minimum: 0, maximum: 65535 },
     probe: {
       type: 'object',
       additionalProperties: false,

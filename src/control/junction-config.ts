@@ -103,7 +103,7 @@ export function mirroringFromStore(peers: readonly Readonly<MirroringPeer>[]): M
 /** The data path's redirection config, or null when there is none (throws ConfigProblems when invalid). */
 export function redirectionFromStore(r: Readonly<Redirection> | null): RedirectionConfig | null {
   if (r === null) return null;
-  const raw: Record<string, unknown> = { enabled: r.enabled, primary: { ...r.gateway }, localPort: 0 };
+  const raw: Record<string, unknown> = { enabled: r.enabled, primary: { ...r.gateway }, localPort: r.localPort ?? 0 };
   if (r.standby) raw.standby = { ...r.standby };
   if (r.localAddress !== undefined) raw.localAddress = r.localAddress;
   if (r.probe !== undefined) raw.probe = { ...r.probe };

@@ -71,6 +71,8 @@ export interface Redirection {
   standby?: RedirectionTarget;
   /** The gateway's IPv4 address inside the tunnel: the source of health probes (required with innerAddress). */
   localAddress?: string;
+  /** UDP port the gateway's redirection socket binds: where the peers send packets back (default: any free port). */
+  localPort?: number;
   /** Health probes: every intervalMs (default 500), a peer is down after threshold misses (default 3). */
   probe?: { intervalMs?: number; threshold?: number };
   selector?: RedirectionSelector;

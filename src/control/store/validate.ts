@@ -150,6 +150,10 @@ export function checkRedirection(r: Redirection, groups: ReadonlySet<string>, pa
     if (a !== null && a.includes(':')) out.push({ path: `${path}.localAddress`, problem: 'must be an IPv4 address (the source of ICMP health probes)' });
     res.localAddress = a ?? r.localAddress;
   }
+  if (r.localPort !== undefined) {
+    if (!Number.isInteger(r.localPort) || r.localPort < 0 || r.localPort > 65535) out.push({ path: `${path}.localPort`, problem: 'must be 0..65535 (0: any free port)' });
+    res.localPort = r.localPort;
+  }
   if ((res.gateway.innerAddress !== undefined || res.standby?.innerAddress !== undefined) && res.localAddress === undefined) {
     out.push({ path: `${path}.localAddress`, problem: "is required when a peer has innerAddress: it is the source of health probes (the gateway's address inside the tunnel)" });
   }

@@ -31,6 +31,7 @@ test('probed targets: stored, read back, and turned into the data path config', 
     gateway: { address: '192.0.2.2', protocol: 'vxlan', vni: 10, port: 4790, innerAddress: '10.200.0.1' },
     standby: { address: '192.0.2.6', protocol: 'vxlan', vni: 10, port: 4790, innerAddress: '10.200.0.2' },
     localAddress: '10.200.0.254',
+    localPort: 4790,
     probe: { intervalMs: 200, threshold: 2 },
   });
   assert.equal(saved.gateway.innerAddress, '10.200.0.1');
@@ -43,6 +44,7 @@ test('probed targets: stored, read back, and turned into the data path config', 
   assert.equal(cfg.primary.port, 4790);
   assert.equal(cfg.standby?.innerAddress, '10.200.0.2');
   assert.equal(cfg.localAddress, '10.200.0.254');
+  assert.equal(cfg.localPort, 4790);
   assert.deepEqual(cfg.probe, { intervalMs: 200, threshold: 2 });
 });
 

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { NetnsLab, type Background } from './netns.js';
-import { DEVICE_IMSI, DEVICE_IP, SERVER_IP, indent4, settle, startGateway, startServers, tempDir, writeConfig } from './lab-traffic.js';
+import { DEVICE_IMSI, DEVICE_IP, indent4, settle, startGateway, startServers, tempDir, wireServer, writeConfig } from './lab-traffic.js';
 
 export interface VpgLab {
   dev: string;
@@ -36,17 +36,12 @@ export function buildVpg(lab: NetnsLab, tunnel: DeviceTunnel = 'vxlan'): VpgLab 
   const srv = lab.netns('s');
   const vd = `vd${lab.id}`;
   const vg = `vg${lab.id}`;
-  const vgs = `vgs${lab.id}`;
-  const vs = `vs${lab.id}`;
   const tun = `fgn${lab.id}`;
   const vx = `vx${lab.id}`;
   lab.veth(dev, vd, gw, vg);
   lab.exec(dev, `ip addr add 198.18.1.2/30 dev ${vd}`);
   lab.exec(gw, `ip addr add 198.18.1.1/30 dev ${vg}`);
-  lab.veth(gw, vgs, srv, vs);
-  lab.exec(gw, `ip addr add 10.129.0.1/24 dev ${vgs}`);
-  lab.exec(srv, `ip addr add ${SERVER_IP}/24 dev ${vs} && ip route add default via 10.129.0.1`);
-  lab.exec(gw, 'sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0');
+  wireServer(lab, gw, srv);
   if (tunnel === 'vxlan') {
     lab.exec(dev, `ip link add ${vx} type vxlan id 42 remote 198.18.1.1 local 198.18.1.2 dstport 4789 dev ${vd}`);
     lab.exec(dev, `ip addr add ${DEVICE_IP}/24 dev ${vx} && ip link set ${vx} up && ip route add 10.129.0.0/24 via 10.128.0.1 dev ${vx}`);

@@ -60,6 +60,47 @@ export async function startCapture(lab: NetnsLab, ns: string, iface: string, pca
   return ts;
 }
 
+/**
+ * The server half of every lab: gw ── veth ──► srv (10.129.0.1/24 on the gateway side, SERVER_IP with
+ * a default route back), IPv4 forwarding on in gw. Returns the gateway-side interface.
+ */
+export function wireServer(lab: NetnsLab, gw: string, srv: string): string {
+  const vgs = `vgs${lab.id}`;
+  const vs = `vs${lab.id}`;
+  lab.veth(gw, vgs, srv, vs);
+  lab.exec(gw, `ip addr add 10.129.0.1/24 dev ${vgs}`);
+  lab.exec(srv, `ip addr add ${SERVER_IP}/24 dev ${vs} && ip route add default via 10.129.0.1`);
+  lab.exec(gw, 'sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0');
+  return vgs;
+}
+
+/**
+ * curl, ping and mosquitto_pub from the device while tshark captures on its iface, then the gateway
+ * stops; its reports must count exactly the packets and IP bytes tshark saw, with one flow per client.
+ */
+export async function clientsMatchReports(t: TestContext, lab: NetnsLab, dev: string, iface: string, gateway: Background, reports: string, dir: string): Promise<ReturnType<typeof reportTotals>> {
+  const pcap = join(dir, 'device.pcap');
+  const tshark = await startCapture(lab, dev, iface, pcap);
+  runClients(lab, dev);
+  await settle(1000);
+  await tshark.stop('SIGINT');
+  assert.equal(await gateway.stop('SIGTERM'), 0, gateway.out);
+  const ref = tsharkCounts(pcap, DEVICE_IP);
+  const got = reportTotals(reports, DEVICE_IMSI);
+  t.diagnostic(`tshark on ${iface}: ${ref.packets} packets, ${ref.bytes} IP bytes`);
+  t.diagnostic(`fleetgate reports: ${got.packets} packets (${got.uplink} up, ${got.downlink} down), ${got.bytes} IP bytes`);
+  t.diagnostic(gateway.out.split('\n').find((l) => l.includes('stopped')) ?? '');
+  assert.ok(ref.packets >= 3 * 2 + 6, 'the clients made real traffic');
+  assert.equal(got.packets, ref.packets, 'packets: reports vs tshark');
+  assert.equal(got.bytes, ref.bytes, 'IP bytes: reports vs tshark');
+  assert.ok(got.uplink > 0 && got.downlink > 0);
+  const newFlows = got.reports.reduce((n, r) => n + r.payloads.flows.new, 0);
+  assert.equal(newFlows, 3, 'one flow each for HTTP, ICMP and MQTT (both directions in the same flow)');
+  const apps = new Set(got.reports.flatMap((r) => r.payloads.applications.map((a) => a.app.split('.')[0])));
+  for (const app of ['HTTP', 'MQTT', 'ICMP']) assert.ok(apps.has(app), `application ${app} in ${[...apps].join(', ')}`);
+  return got;
+}
+
 export interface ClientResults {
   http: string;
   ping: string;

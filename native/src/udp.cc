@@ -85,10 +85,12 @@ Napi::Value UdpRecvBatch(const Napi::CallbackInfo& info) {
   return Napi::Number::New(env, RecvBatch(env, fn, fd, buf, slot, offs, lens, src, ports, max));
 }
 
-// udpSendBatch(fd, buf, offs, lens, dstAddrU32, dstPort, count) -> sent
-Napi::Value UdpSendBatch(const Napi::CallbackInfo& info) {
+// Both UDP senders take (fd, buf, offs, lens, dstAddrU32, dstPort, count) and return datagrams sent.
+using UdpSender = int (*)(Napi::Env, const char*, int, const Bytes&, const int32_t*, const int32_t*, const uint32_t*,
+                          const uint16_t*, size_t);
+
+Napi::Value UdpSend(const Napi::CallbackInfo& info, const char* fn, UdpSender send) {
   Napi::Env env = info.Env();
-  const char* fn = "udpSendBatch";
   int fd = ArgFd(info, 0, fn);
   Bytes buf = ArgBytes(info, 1, fn, "buf");
   size_t count = static_cast<size_t>(ArgInt(info, 6, fn, "count", 0, kMaxBatch));
@@ -96,22 +98,14 @@ Napi::Value UdpSendBatch(const Napi::CallbackInfo& info) {
   const int32_t* lens = ArgI32(info, 3, fn, "lens", count);
   const uint32_t* dst = ArgU32(info, 4, fn, "dstAddrU32", count);
   const uint16_t* ports = ArgU16(info, 5, fn, "dstPort", count);
-  return Napi::Number::New(env, SendBatch(env, fn, fd, buf, offs, lens, dst, ports, count));
+  return Napi::Number::New(env, send(env, fn, fd, buf, offs, lens, dst, ports, count));
 }
 
-// udpSendSegmented(fd, buf, offs, lens, dstAddrU32, dstPort, count) -> datagrams sent (sendmmsg + UDP GSO)
-Napi::Value UdpSendSegmented(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  const char* fn = "udpSendSegmented";
-  int fd = ArgFd(info, 0, fn);
-  Bytes buf = ArgBytes(info, 1, fn, "buf");
-  size_t count = static_cast<size_t>(ArgInt(info, 6, fn, "count", 0, kMaxBatch));
-  const int32_t* offs = ArgI32(info, 2, fn, "offs", count);
-  const int32_t* lens = ArgI32(info, 3, fn, "lens", count);
-  const uint32_t* dst = ArgU32(info, 4, fn, "dstAddrU32", count);
-  const uint16_t* port = ArgU16(info, 5, fn, "dstPort", count);
-  return Napi::Number::New(env, SendSegmented(env, fn, fd, buf, offs, lens, dst, port, count));
-}
+// udpSendBatch: sendmmsg, one datagram per message
+Napi::Value UdpSendBatch(const Napi::CallbackInfo& info) { return UdpSend(info, "udpSendBatch", SendBatch); }
+
+// udpSendSegmented: sendmmsg + UDP GSO, a run of equal-length datagrams per message
+Napi::Value UdpSendSegmented(const Napi::CallbackInfo& info) { return UdpSend(info, "udpSendSegmented", SendSegmented); }
 
 }  // namespace
 

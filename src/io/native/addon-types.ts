@@ -44,6 +44,9 @@ export interface UdpOpenOptions {
   sndbuf?: number;
 }
 
+/** A batched UDP send: datagram k = buf[offs[k], offs[k] + lens[k]) to dstAddrU32[k]:dstPort[k], k < count. */
+export type UdpSendFn = (fd: number, buf: Uint8Array, offs: Int32Array, lens: Int32Array, dstAddrU32: Uint32Array, dstPort: Uint16Array, count: number) => number;
+
 export interface NativeAddon {
   /** Bumped when the native API changes; the loader refuses a stale build. */
   readonly abiVersion: number;
@@ -90,15 +93,7 @@ export interface NativeAddon {
     max: number,
   ): number;
   /** sendmmsg(MSG_DONTWAIT); count <= 1024. Returns how many were sent (0 when the buffer is full). */
-  udpSendBatch(
-    fd: number,
-    buf: Uint8Array,
-    offs: Int32Array,
-    lens: Int32Array,
-    dstAddrU32: Uint32Array,
-    dstPort: Uint16Array,
-    count: number,
-  ): number;
+  udpSendBatch: UdpSendFn;
 
   /**
    * udpSendBatch with UDP GSO (UDP_SEGMENT): each run of consecutive equal-length datagrams to the same
@@ -106,15 +101,7 @@ export interface NativeAddon {
    * the receiver sees ordinary datagrams. Same arguments and result (datagrams sent; whole runs only).
    * Throws EIO / EINVAL where the route or device cannot segment: use udpSendBatch then.
    */
-  udpSendSegmented(
-    fd: number,
-    buf: Uint8Array,
-    offs: Int32Array,
-    lens: Int32Array,
-    dstAddrU32: Uint32Array,
-    dstPort: Uint16Array,
-    count: number,
-  ): number;
+  udpSendSegmented: UdpSendFn;
 
   sockName(fd: number): { address: string; port: number };
   close(fd: number): void;

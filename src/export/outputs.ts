@@ -60,6 +60,13 @@ function atEntry(e: unknown, i: number): never {
   throw e;
 }
 
+export interface PauseOptions {
+  /** Say which outputs hold the producer back once it has waited this long (default 10 s). */
+  warnAfterMs?: number;
+  /** Where that line goes (default standard error). */
+  onWaiting?: (text: string) => void;
+}
+
 export class Outputs {
   private readonly outputs: Output[] = [];
   /** Records refused by schema validation (never sent); `invalidSamples` keeps the first few problems. */
@@ -157,10 +164,17 @@ export class Outputs {
    * For producers that can pause (a replay): a promise to await before producing more, when some
    * output without a spool holds half its memory bound; null when there is room everywhere.
    */
-  pause(): Promise<void> | null {
-    let waits: Promise<void>[] | null = null;
-    for (const o of this.outputs) if (o.batcher.wantsPause) (waits ??= []).push(o.batcher.room());
-    return waits ? Promise.all(waits).then(() => undefined) : null;
+  pause(opts: PauseOptions = {}): Promise<void> | null {
+    const full = this.outputs.filter((o) => o.batcher.wantsPause);
+    if (full.length === 0) return null;
+    // a destination that stays down would hold the producer forever: say which one, and why, once per wait
+    const warnAfterMs = opts.warnAfterMs ?? 10_000;
+    const warn = opts.onWaiting ?? ((text: string) => console.error(`fleetgate: ${text}`));
+    const timer = setTimeout(() => {
+      const why = full.map((o) => `${o.name} (${o.batcher.lastError ?? 'slow'})`).join(', ');
+      warn(`waiting for outputs that fall behind or cannot be reached: ${why}; nothing is dropped, the input resumes when they catch up`);
+    }, warnAfterMs);
+    return Promise.all(full.map((o) => o.batcher.room())).then(() => clearTimeout(timer));
   }
 
   /** One summary line per output: `output <name>: queued …, sent …, retried …, spooled …, dropped …`. */

@@ -65,3 +65,24 @@ test('a bad sink option names the config path', () => {
     /gateway\.outputs\.sinks\[0\]\.collector: must be a non-empty string/,
   );
 });
+
+test('a producer held back by an unreachable output is told which one and why', async () => {
+  // a webhook to a port nothing listens on: every write fails, records pile up in memory
+  const o = new Outputs(
+    { sinks: [{ name: 'hook', kind: 'webhook', types: ['flow'], envelope: true, batchSize: 500, options: { url: 'http://127.0.0.1:9/in' } }] },
+    { gatewayId: 'gw', operatorId: 'op' },
+  );
+  await o.open();
+  try {
+    for (let i = 0; i < 40_000 && !o.batcher('hook')!.wantsPause; i++) o.emitFlow({ ...flow, aPort: 1 + (i % 60_000), firstUs: flow.firstUs + i });
+    const lines: string[] = [];
+    const wait = o.pause({ warnAfterMs: 300, onWaiting: (t) => lines.push(t) });
+    assert.ok(wait, 'the output past half its memory bound asks the producer to wait');
+    await new Promise((r) => setTimeout(r, 600));
+    assert.equal(lines.length, 1);
+    assert.match(lines[0], /waiting for outputs .*: hook \(.+\); nothing is dropped/);
+    assert.equal(o.counters().hook.dropped, 0);
+  } finally {
+    await o.close(10);
+  }
+});

@@ -4,6 +4,7 @@
 // what it indexed. A second `create` of an id in the same index gets 409, as in Elasticsearch.
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { listenLoopback } from './listen.js';
 
 export interface EsDoc {
   index: string;
@@ -51,12 +52,7 @@ export class EsStandIn {
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => this.handle(req, Buffer.concat(chunks).toString('utf8'), res));
     });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.port, '127.0.0.1', () => resolve());
-    });
-    const a = server.address();
-    if (a && typeof a === 'object') this.port = a.port;
+    this.port = await listenLoopback(server, this.port);
     this.server = server;
   }
 

@@ -5,6 +5,7 @@
 import { createServer } from 'node:net';
 import type { Server, Socket } from 'node:net';
 import { Reader, Writer, WireError, decodeRecordBatches } from './kafka-wire.js';
+import { listenLoopback } from './listen.js';
 
 export interface KafkaMessage {
   topic: string;
@@ -69,12 +70,7 @@ export class KafkaStandIn {
   async listen(): Promise<void> {
     if (this.server) return;
     const server = createServer((s) => this.accept(s));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.port, '127.0.0.1', () => resolve());
-    });
-    const a = server.address();
-    if (a && typeof a === 'object') this.port = a.port;
+    this.port = await listenLoopback(server, this.port);
     this.server = server;
   }
 

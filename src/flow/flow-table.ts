@@ -69,6 +69,12 @@ const FREE = 255;
 const MAX_CAPACITY = 1 << 25;
 /** dirBits flag: the current period (after an active-timeout restart) has no packet yet. */
 const PERIOD_EMPTY = 0x10;
+/**
+ * dirBits flag: the flow had a packet since the last forEachTouched. Every packet moves its flow to the
+ * tail of its idle list, so the touched flows of a list always form its tail: forEachTouched walks
+ * back from the tail and stops at the first untouched flow, instead of visiting every live flow.
+ */
+const TOUCHED = 0x20;
 
 /**
  * Words per flow in `keyWords` (int32: same bits as the unsigned values): [0..3] side A address, [4..7] side B address (IPv4 in word 0),
@@ -134,8 +140,12 @@ export class FlowTable {
   private readonly index: SlotIndex;
   private readonly idle: IntrusiveLists;
   private readonly period: IntrusiveLists;
+  /** Freed indexes, reused last-freed first; indexes >= `fresh` were never used (and are free). */
   private readonly freeStack: Int32Array;
   private freeTop = 0;
+  /** Indexes handed out at least once: 0..fresh-1. Fresh ones are taken in order 0, 1, 2..., so a
+   *  table that holds few flows touches (page-faults) only the first part of its columns. */
+  private fresh = 0;
   private readonly idleUs: Float64Array;
   private readonly activeUs: number;
   private readonly frags: FragmentTable;
@@ -245,7 +255,7 @@ export class FlowTable {
     }
     let isNew = false;
     if (idx < 0) {
-      if (this.freeTop === 0) {
+      if (this.freeTop === 0 && this.fresh === this.capacity) {
         this.evictOne(p);
         s = this.index.emptySlot(h);
       }
@@ -337,13 +347,32 @@ export class FlowTable {
     }
   }
 
+  /**
+   * Calls fn for every live flow that had a packet since the previous call (or since it was created),
+   * and clears the mark: the flows whose counters may have changed. Visits only those flows (each idle
+   * list's touched tail, newest first), not every live flow. fn must not change the table.
+   */
+  forEachTouched(fn: (idx: number) => void): void {
+    const idle = this.idle;
+    const bits = this.dirBits;
+    for (let c = 0; c < TIMEOUT_CLASS_COUNT; c++) {
+      let i = idle.tail[c];
+      for (let guard = this.capacity; i >= 0 && guard > 0 && (bits[i] & TOUCHED) !== 0; guard--) {
+        bits[i] &= ~TOUCHED;
+        const pv = idle.prev(i);
+        fn(i);
+        i = pv;
+      }
+    }
+  }
+
   /** Frees a live flow without any callback (e.g. a stage decided it is over). No-op for a free index. */
   remove(idx: number): void {
-    if (idx >= 0 && idx < this.capacity && this.timeoutClass[idx] !== FREE) this.free(idx);
+    if (this.isLive(idx)) this.free(idx);
   }
 
   isLive(idx: number): boolean {
-    return idx >= 0 && idx < this.capacity && this.timeoutClass[idx] !== FREE;
+    return idx >= 0 && idx < this.fresh && this.timeoutClass[idx] !== FREE;
   }
 
   /** Writes side A's address into out16 (4 bytes for IPv4, 16 for IPv6); returns the byte count. */
@@ -407,22 +436,23 @@ export class FlowTable {
       }
     }
     if (inLists !== this.stats.active) return `idle lists hold ${inLists} != active ${this.stats.active}`;
-    if (this.freeTop + this.stats.active !== this.capacity) return 'free stack size mismatch';
+    if (this.freeTop + this.stats.active !== this.fresh) return 'free stack size mismatch';
     return null;
   }
 
   // ---- internals ----
 
   private reset(): void {
-    this.index.clear();
-    this.timeoutClass.fill(FREE);
-    this.seq.fill(-1);
+    // only what was used needs clearing: the columns of never-used indexes are still zero
+    if (this.fresh > 0) {
+      this.index.clear();
+      this.timeoutClass.fill(FREE, 0, this.fresh);
+      this.seq.fill(-1, 0, this.fresh);
+    }
     this.idle.clear();
     this.period.clear();
-    const cap = this.capacity;
-    // popped from the top: indexes come out 0, 1, 2...
-    for (let i = 0; i < cap; i++) this.freeStack[i] = cap - 1 - i;
-    this.freeTop = cap;
+    this.freeTop = 0;
+    this.fresh = 0;
     this.frags.clear();
     this.stats.active = 0;
   }
@@ -476,7 +506,7 @@ export class FlowTable {
 
   private create(k: FlowKey, h: number, s: number, p: PacketView): number {
     const ts = p.tsUs;
-    const idx = this.freeStack[--this.freeTop];
+    const idx = this.freeTop > 0 ? this.freeStack[--this.freeTop] : this.fresh++;
     this.index.put(s, idx, h);
     this.ipVersion[idx] = k.version;
     this.proto[idx] = k.proto;
@@ -509,7 +539,7 @@ export class FlowTable {
     this.tcpFlags0[idx] = 0;
     this.tcpFlags1[idx] = 0;
     this.tcpState[idx] = TcpState.NEW;
-    this.dirBits[idx] = 0;
+    this.dirBits[idx] = TOUCHED;
     this.seq[idx] = this.nextSeq++;
     const cls = timeoutClassOf(k.proto, TcpState.NEW);
     this.timeoutClass[idx] = cls;
@@ -526,7 +556,7 @@ export class FlowTable {
    */
   private count(idx: number, dir: number, p: PacketView, tcp: boolean): void {
     const ts = p.tsUs;
-    let bits = this.dirBits[idx];
+    let bits = this.dirBits[idx] | TOUCHED;
     if (bits & PERIOD_EMPTY) {
       this.firstUs[idx] = ts;
       bits &= ~PERIOD_EMPTY;
@@ -551,7 +581,7 @@ export class FlowTable {
       if (st !== old) {
         // port reuse: a new handshake starts from this packet's direction
         if (st === TcpState.SYN && (old === TcpState.CLOSED || old === TcpState.RESET)) {
-          bits = dir === 0 ? DirBit.SEEN_A : DirBit.SEEN_B; // (PERIOD_EMPTY was cleared above)
+          bits = TOUCHED | (dir === 0 ? DirBit.SEEN_A : DirBit.SEEN_B); // (PERIOD_EMPTY was cleared above)
         }
         this.tcpState[idx] = st;
         const nc = timeoutClassOf(IpProto.TCP, st);

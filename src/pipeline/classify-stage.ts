@@ -27,6 +27,9 @@ export interface ClassifyStageOptions {
   dpi?: boolean;
 }
 
+/** Protocols whose host name is a query, not the remote's name. */
+const LOOKUP_PROTOCOLS: ReadonlySet<string> = new Set(['DNS', 'MDNS', 'LLMNR', 'NetBIOS']);
+
 export class ClassifyStage {
   readonly labels = new AppLabels();
   readonly dnsCache = new DnsCache();
@@ -121,6 +124,17 @@ export class ClassifyStage {
     return this.hostByFlow[idx];
   }
 
+  /**
+   * The remote end's host name, for reports: the flow's host name, except for name-lookup flows (DNS,
+   * mDNS, LLMNR, NetBIOS), whose host name is the name asked about, not the name of the server asked.
+   */
+  destinationName(idx: number): string | undefined {
+    const host = this.hostByFlow[idx];
+    if (host === undefined) return undefined;
+    const proto = this.protoByFlow[idx];
+    return proto !== null && LOOKUP_PROTOCOLS.has(proto) ? undefined : host;
+  }
+
   private finish(idx: number, nowUs: number): void {
     const res = this.engine.finish(idx);
     this.active[idx] = 0;
@@ -141,7 +155,7 @@ export class ClassifyStage {
     let method: number = AppMethod.DPI;
     let hit: CatalogHit | null = null;
     if (host) hit = this.opts.catalog.byHost(host);
-    if (!hit && proto !== 'DNS' && proto !== 'MDNS' && proto !== 'LLMNR' && proto !== 'NetBIOS') {
+    if (!hit && (proto === null || !LOOKUP_PROTOCOLS.has(proto))) {
       const cached = this.cachedName(idx, nowUs);
       if (cached) {
         host ??= cached;

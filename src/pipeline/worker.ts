@@ -287,7 +287,7 @@ export class Pipeline {
       const protocol = l4Name(this.flows.proto[idx]);
       return { key: `${protocol}|${address}|${port}`, address, port, protocol };
     },
-    remoteName: (idx) => this.classify.hostOf(idx),
+    remoteName: (idx) => this.classify.destinationName(idx),
     // label id and method in one number (methods < 8)
     appKey: (idx) => this.attrs.app[idx] * 8 + this.attrs.appMethod[idx],
     appOf: (key) => ({ app: this.classify.labels.name(Math.floor(key / 8)), method: APP_METHOD_NAMES[key % 8] }),

@@ -187,3 +187,46 @@ test('forEachActive visits every live flow once; remove frees without callback',
   assert.equal(t.seq[again], 4);
   assert.equal(t.checkInvariants(), null);
 });
+
+test('forEachTouched visits exactly the flows counted since the previous call, across timeout classes', () => {
+  const t = new FlowTable({ capacity: 64 });
+  const p = new PacketView();
+  const tcp = [1, 2, 3, 4, 5].map((n) => t.track(setPacket(p, { ...c2s, sport: n, flags: SYN })));
+  const udp = [1, 2, 3].map((n) => t.track(setPacket(p, { ...c2s, proto: IpProto.UDP, sport: n })));
+  const touched = (): number[] => {
+    const out: number[] = [];
+    t.forEachTouched((i) => out.push(i));
+    return out.sort((a, b) => a - b);
+  };
+  assert.deepEqual(touched(), [...tcp, ...udp].sort((a, b) => a - b), 'new flows are touched');
+  assert.deepEqual(touched(), [], 'the mark is cleared');
+  // a middle flow, one that changes timeout class (handshake), and a UDP flow
+  t.track(setPacket(p, { ...c2s, sport: 3, flags: ACK }));
+  t.track(setPacket(p, { ...reversed(c2s), dport: 1, flags: SYN | ACK }));
+  t.track(setPacket(p, { ...c2s, proto: IpProto.UDP, sport: 1 }));
+  assert.deepEqual(touched(), [tcp[0], tcp[2], udp[0]].sort((a, b) => a - b));
+  // a freed and reused index is touched once
+  t.remove(tcp[4]);
+  const again = t.track(setPacket(p, { ...c2s, sport: 99, flags: SYN }));
+  assert.equal(again, tcp[4]);
+  assert.deepEqual(touched(), [again]);
+  assert.equal(t.checkInvariants(), null);
+});
+
+test('a table touches only the indexes it used: a fresh index is handed out only when no freed one waits', () => {
+  const t = new FlowTable({ capacity: 4 });
+  const p = new PacketView();
+  const ids = [1, 2, 3].map((n) => t.track(setPacket(p, { ...c2s, sport: n })));
+  assert.deepEqual(ids, [0, 1, 2]);
+  assert.equal(t.isLive(3), false, 'a never-used index is not live');
+  t.remove(1);
+  assert.equal(t.track(setPacket(p, { ...c2s, sport: 10 })), 1, 'the freed index first');
+  assert.equal(t.track(setPacket(p, { ...c2s, sport: 11 })), 3, 'then a fresh one');
+  let evicted = 0;
+  const full = new FlowTable({ capacity: 2, onEvict: () => evicted++ });
+  for (let n = 1; n <= 3; n++) full.track(setPacket(p, { ...c2s, sport: n }));
+  assert.equal(evicted, 1, 'eviction starts only once every index is in use');
+  full.flush(() => {});
+  assert.equal(full.track(setPacket(p, { ...c2s, sport: 7 })), 0, 'after flush the table starts over at index 0');
+  assert.equal(full.checkInvariants(), null);
+});

@@ -16,6 +16,8 @@ export interface FlowCounters {
   readonly bytes0: ArrayLike<number>;
   readonly bytes1: ArrayLike<number>;
   forEachActive(fn: (idx: number) => void): void;
+  /** Every live flow counted since the previous call (the flows whose counters may have changed). */
+  forEachTouched(fn: (idx: number) => void): void;
 }
 
 /** Everything else the aggregator needs to know about a flow, supplied by the pipeline. */
@@ -150,7 +152,8 @@ export class InspectionAggregator {
   }
 
   private closeInterval(): void {
-    this.flows.forEachActive((idx) => this.takeDelta(idx));
+    // a flow that had no packet since the last close has no delta: visit only the others
+    this.flows.forEachTouched(this.takeDeltaOf);
     const start = this.intervalStartUs;
     const end = start + this.opts.intervalUs;
     const keys = [...this.open.keys()].sort();
@@ -163,6 +166,8 @@ export class InspectionAggregator {
     this.open = new Map();
     this.openByDev = [];
   }
+
+  private readonly takeDeltaOf = (idx: number): void => this.takeDelta(idx);
 
   private takeDelta(idx: number): void {
     const f = this.flows;

@@ -58,8 +58,11 @@ export interface FlowDestination {
 
 /**
  * Adds one flow's delta to a device's interval. `name` is the remote's host name when known (it can
- * appear during a flow: DNS, SNI); `appKey` identifies the application, and `appOf` describes it the
- * first time the interval sees that key (so nothing is allocated for an application already counted).
+ * appear during a flow: SNI, HTTP Host, a cached DNS answer). When flows to one destination carry
+ * different names (a CDN address serving several), the alphabetically first wins: the report does not
+ * depend on the order flows are visited in, nor on how they were spread over workers. `appKey`
+ * identifies the application, and `appOf` describes it the first time the interval sees that key (so
+ * nothing is allocated for an application already counted).
  */
 export function addFlowDelta(
   acc: DeviceInterval,
@@ -80,7 +83,7 @@ export function addFlowDelta(
     dt = { address: dest.address, port: dest.port, protocol: dest.protocol, uplinkBytes: 0, downlinkBytes: 0, packets: 0 };
     if (name) dt.name = name;
     acc.destinations.set(dest.key, dt);
-  } else if (!dt.name && name) {
+  } else if (name && (dt.name === undefined || name < dt.name)) {
     dt.name = name;
   }
   dt.uplinkBytes += d.upBytes;

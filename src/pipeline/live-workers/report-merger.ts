@@ -1,6 +1,6 @@
-// One Inspection report per device per interval, with several live workers. A device whose tunnel
-// traffic comes from several outer endpoints (Linux VXLAN picks the source port per inner flow) is
-// spread over workers by SO_REUSEPORT, and each worker reports its part. The main thread holds the parts
+// One Inspection report per device per interval, with several live workers. The kernel steers packets
+// to workers by flow (the hash of the inner addresses), so a device talking to several peers is spread
+// over workers, and each worker reports its part. The main thread holds the parts
 // of an interval until every worker has closed it (each flush says which interval the worker has open),
 // then emits one report per device: counters summed, destinations and applications merged, the top N
 // destinations taken again. A part that arrives after its interval was emitted (a worker's batch stamped
@@ -62,7 +62,9 @@ export class ReportMerger {
       this.pending.delete(r.recordId);
       this.out(r);
     }
-    if (untilMs > this.emittedUntilMs) this.emittedUntilMs = untilMs;
+    // every worker idle (none open yet) is not "everything emitted forever": a part that comes later
+    // must still wait for the others, so only a real interval start moves the mark
+    if (untilMs > this.emittedUntilMs && untilMs !== Infinity) this.emittedUntilMs = untilMs;
   }
 
   private out(r: InspectionReportOut): void {
@@ -92,7 +94,8 @@ export function mergeInto(a: InspectionReportOut, b: InspectionReportOut, topDes
       x.downlinkBytes += d.downlinkBytes;
       x.bytes += d.bytes;
       x.packets += d.packets;
-      if (!x.name && d.name) x.name = d.name;
+      // the accumulator's rule (interval-accumulator.ts): the alphabetically first name
+      if (d.name && (x.name === undefined || d.name < x.name)) x.name = d.name;
     }
   }
   // the order the report builder uses: bytes, then address, then port

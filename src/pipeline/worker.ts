@@ -12,13 +12,14 @@ import type { FrameBatch } from '../core/frame-batch.js';
 import { TunnelKind } from '../core/layers.js';
 import { formatIP } from '../core/ip.js';
 import { decodeFrame } from '../packet/decode.js';
-import { FlowTable, type ExpireReason } from '../flow/flow-table.js';
+import { FlowTable, KEY_STRIDE, type ExpireReason } from '../flow/flow-table.js';
 import type { FlowTimeouts } from '../flow/timeouts.js';
 import type { DeviceDirectory } from '../control/devices/device-directory.js';
 import { AppCatalog } from '../classify/catalog/index.js';
 import type { AppMeta } from '../classify/dissector.js';
 import { FlowAttributes, APP_METHOD_NAMES } from './flow-attributes.js';
 import { ClassifyStage } from './classify-stage.js';
+import { DestinationInterner } from './destination-interner.js';
 import { InspectionAggregator, type FlowDescriber } from '../export/inspection/aggregator.js';
 import type { InspectionReportOut, ReportDevice } from '../export/inspection/report-builder.js';
 import { l4Name, type FlowRecord } from '../export/flows/flow-record.js';
@@ -90,6 +91,7 @@ export class Pipeline {
   private readonly addrPairA = this.addrPair.subarray(0, 16);
   private readonly addrPairB = this.addrPair.subarray(16, 32);
   private pendingConfig: PipelineConfigChange | null = null;
+  private readonly destinations = new DestinationInterner();
 
   constructor(private readonly opts: PipelineOptions) {
     this.devices = opts.devices;
@@ -281,11 +283,13 @@ export class Pipeline {
     device: (idx) => this.attrs.device[idx],
     deviceSide: (idx) => this.attrs.deviceSide[idx],
     remote: (idx) => {
+      const f = this.flows;
       const remoteSide = this.attrs.deviceSide[idx] === 0 ? 1 : 0;
-      const address = this.addr(idx, remoteSide);
-      const port = remoteSide === 0 ? this.flows.portA[idx] : this.flows.portB[idx];
-      const protocol = l4Name(this.flows.proto[idx]);
-      return { key: `${protocol}|${address}|${port}`, address, port, protocol };
+      if (remoteSide === 0) f.addrA(idx, this.addrScratch);
+      else f.addrB(idx, this.addrScratch);
+      const word = f.keyWords[idx * KEY_STRIDE + (remoteSide === 0 ? 0 : 4)];
+      const port = remoteSide === 0 ? f.portA[idx] : f.portB[idx];
+      return this.destinations.get(f.ipVersion[idx], this.addrScratch, word, port, f.proto[idx]);
     },
     remoteName: (idx) => this.classify.destinationName(idx),
     // label id and method in one number (methods < 8)

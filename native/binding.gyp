@@ -17,6 +17,7 @@
           'sources': [
             'src/addon.cc',
             'src/args.cc',
+            'src/copy.cc',
             'src/errors.cc',
             'src/fd-watcher.cc',
             'src/fd-util.cc',

@@ -4,12 +4,13 @@
 namespace {
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  fg::InitCopy(env, exports);
   fg::InitFdUtil(env, exports);
   fg::InitFdWatcher(env, exports);
   fg::InitRaw(env, exports);
   fg::InitTun(env, exports);
   fg::InitUdp(env, exports);
-  exports.Set("abiVersion", Napi::Number::New(env, 2));
+  exports.Set("abiVersion", Napi::Number::New(env, 3));
   return exports;
 }
 

@@ -38,6 +38,7 @@ void CheckSpans(Napi::Env env, const char* fn, const int32_t* offs, const int32_
 void CloseWatchersOf(int fd);
 
 // ---- per-area registration ----
+void InitCopy(Napi::Env env, Napi::Object exports);
 void InitFdUtil(Napi::Env env, Napi::Object exports);
 void InitFdWatcher(Napi::Env env, Napi::Object exports);
 void InitRaw(Napi::Env env, Napi::Object exports);

@@ -5,14 +5,17 @@
 #include <linux/if_tun.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "common.h"
+#include "steer-programs.h"
 
 namespace fg {
 
@@ -114,12 +117,56 @@ Napi::Value TunWrite(const Napi::CallbackInfo& info) {
   return Napi::Number::New(env, 0);
 }
 
+// tunSetSteering(fd, queues) -> undefined. Loads the eBPF steering program (steer-programs.h: queue =
+// symmetric hash of the IP addresses % queues) and attaches it to the device of fd (TUNSETSTEERINGEBPF:
+// one program per device, whichever queue sets it; the kernel takes the result modulo its queue count).
+// queues = 0 detaches it.
+Napi::Value TunSetSteering(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const char* fn = "tunSetSteering";
+  int fd = ArgFd(info, 0, fn);
+  uint32_t queues = static_cast<uint32_t>(ArgInt(info, 1, fn, "queues", 0, 256));
+  if (queues == 0) {
+    int none = -1;
+    if (ioctl(fd, TUNSETSTEERINGEBPF, &none) < 0) ThrowErrno(env, fn, "ioctl(TUNSETSTEERINGEBPF)", errno);
+    return env.Undefined();
+  }
+  std::vector<bpf_insn> prog = steer::TunSteeringEbpf(queues);
+  static char log[4096];
+  log[0] = 0;
+  bpf_attr attr;
+  std::memset(&attr, 0, sizeof(attr));
+  attr.prog_type = BPF_PROG_TYPE_SOCKET_FILTER;
+  attr.insns = reinterpret_cast<uint64_t>(prog.data());
+  attr.insn_cnt = static_cast<uint32_t>(prog.size());
+  attr.license = reinterpret_cast<uint64_t>("GPL");
+  attr.log_buf = reinterpret_cast<uint64_t>(log);
+  attr.log_size = sizeof(log);
+  attr.log_level = 1;
+  int pfd = static_cast<int>(syscall(__NR_bpf, BPF_PROG_LOAD, &attr, sizeof(attr)));
+  if (pfd < 0) {
+    int err = errno;
+    if (err == EACCES || err == EINVAL) {
+      std::string msg = std::string(fn) + ": bpf(BPF_PROG_LOAD) refused the steering program: " + std::strerror(err) +
+                        (log[0] ? std::string(" (verifier: ") + std::string(log).substr(0, 400) + ")" : "");
+      throw Napi::Error::New(env, msg);
+    }
+    ThrowErrno(env, fn, "bpf(BPF_PROG_LOAD)", err);
+  }
+  int rc = ioctl(fd, TUNSETSTEERINGEBPF, &pfd);
+  int err = errno;
+  close(pfd);  // the device holds its own reference
+  if (rc < 0) ThrowErrno(env, fn, "ioctl(TUNSETSTEERINGEBPF)", err);
+  return env.Undefined();
+}
+
 }  // namespace
 
 void InitTun(Napi::Env env, Napi::Object exports) {
   exports.Set("tunOpen", Napi::Function::New(env, TunOpen, "tunOpen"));
   exports.Set("tunRead", Napi::Function::New(env, TunRead, "tunRead"));
   exports.Set("tunWrite", Napi::Function::New(env, TunWrite, "tunWrite"));
+  exports.Set("tunSetSteering", Napi::Function::New(env, TunSetSteering, "tunSetSteering"));
 }
 
 }  // namespace fg

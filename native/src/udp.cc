@@ -6,8 +6,10 @@
 
 #include <cerrno>
 #include <string>
+#include <vector>
 
 #include "mmsg.h"
+#include "steer-programs.h"
 
 namespace fg {
 
@@ -107,6 +109,32 @@ Napi::Value UdpSendBatch(const Napi::CallbackInfo& info) { return UdpSend(info, 
 // udpSendSegmented: sendmmsg + UDP GSO, a run of equal-length datagrams per message
 Napi::Value UdpSendSegmented(const Napi::CallbackInfo& info) { return UdpSend(info, "udpSendSegmented", SendSegmented); }
 
+// udpSetReuseportSteering(fd, kind, workers) -> undefined. SO_ATTACH_REUSEPORT_CBPF on a bound
+// SO_REUSEPORT socket: the program (steer-programs.h) picks the socket of the group by the symmetric hash
+// of the INNER IP addresses of the tunnel datagram % workers. The group keeps one program: set it once,
+// on any member, after bind. Index k is the k-th socket bound to the group; an index past the group's
+// size falls back to the kernel's own hash.
+Napi::Value UdpSetReuseportSteering(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const char* fn = "udpSetReuseportSteering";
+  int fd = ArgFd(info, 0, fn);
+  if (!info[1].IsString()) ThrowType(env, fn, "kind must be 'vxlan', 'geneve' or 'gtpu'");
+  std::string k = info[1].As<Napi::String>().Utf8Value();
+  SteerKind kind;
+  if (k == "vxlan") kind = SteerKind::kVxlan;
+  else if (k == "geneve") kind = SteerKind::kGeneve;
+  else if (k == "gtpu") kind = SteerKind::kGtpu;
+  else ThrowRange(env, fn, "kind must be 'vxlan', 'geneve' or 'gtpu'");
+  uint32_t workers = static_cast<uint32_t>(ArgInt(info, 2, fn, "workers", 1, 1024));
+  std::vector<sock_filter> prog = steer::ReuseportCbpf(kind, workers);
+  if (prog.empty()) ThrowRange(env, fn, "could not assemble the steering program");
+  sock_fprog fp{static_cast<unsigned short>(prog.size()), prog.data()};
+  if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_REUSEPORT_CBPF, &fp, sizeof(fp)) < 0) {
+    ThrowErrno(env, fn, "setsockopt(SO_ATTACH_REUSEPORT_CBPF)", errno);
+  }
+  return env.Undefined();
+}
+
 }  // namespace
 
 void InitUdp(Napi::Env env, Napi::Object exports) {
@@ -114,6 +142,7 @@ void InitUdp(Napi::Env env, Napi::Object exports) {
   exports.Set("udpRecvBatch", Napi::Function::New(env, UdpRecvBatch, "udpRecvBatch"));
   exports.Set("udpSendBatch", Napi::Function::New(env, UdpSendBatch, "udpSendBatch"));
   exports.Set("udpSendSegmented", Napi::Function::New(env, UdpSendSegmented, "udpSendSegmented"));
+  exports.Set("udpSetReuseportSteering", Napi::Function::New(env, UdpSetReuseportSteering, "udpSetReuseportSteering"));
 }
 
 }  // namespace fg

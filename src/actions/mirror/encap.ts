@@ -34,7 +34,7 @@ function placeInner(out: Uint8Array, dst: number, inner: Uint8Array, innerOff: n
     for (let i = len - 1; i >= 0; i--) out[dst + i] = out[innerOff + i]; // overlapping move towards the end
     return;
   }
-  copyBytes(out, dst, inner, innerOff, len); // not subarray(): no view per packet
+  copyBytes(out, dst, inner, innerOff, len);
 }
 
 function badSpan(out: Uint8Array, off: number, inner: Uint8Array, innerOff: number, innerLen: number, total: number): boolean {

@@ -2,6 +2,7 @@
 // The data path reserves a slot, writes the copy in place and commits it; drain() hands runs of copies
 // to the transport. When the ring is full the NEW copy is dropped and counted: forwarding never waits
 // for mirroring. Nothing here allocates after construction.
+import { copyBytes } from './copy-bytes.js';
 
 /** Sends datagrams slab[offs[i], offs[i] + lens[i]) for i < count; returns how many it accepted (a prefix). */
 export interface MirrorTransport {
@@ -76,8 +77,7 @@ export class MirrorQueue {
       n = this.slotBytes;
       this.counters.truncated++;
     }
-    const slab = this.slab;
-    for (let i = 0; i < n; i++) slab[at + i] = src[off + i];
+    copyBytes(this.slab, at, src, off, n);
     this.commit(n);
     return true;
   }

@@ -51,6 +51,9 @@ export interface NativeAddon {
   /** Bumped when the native API changes; the loader refuses a stale build. */
   readonly abiVersion: number;
 
+  /** memmove of dst[dstOff, dstOff + n) = src[srcOff, srcOff + n); throws RangeError outside either array. */
+  copyBytes(dst: Uint8Array, dstOff: number, src: Uint8Array, srcOff: number, n: number): void;
+
   /** Opens /dev/net/tun as IFF_TUN | IFF_NO_PI (bare IP packets), non-blocking. Needs CAP_NET_ADMIN. */
   tunOpen(name: string, opts?: TunOpenOptions): TunHandle;
   /**
@@ -60,6 +63,13 @@ export interface NativeAddon {
   tunRead(fd: number, buf: Uint8Array, offs: Int32Array, lens: Int32Array, maxPackets: number, maxPacketSize?: number): number;
   /** Writes one IP packet; returns bytes written, 0 when the queue is full. */
   tunWrite(fd: number, buf: Uint8Array, off: number, len: number): number;
+  /**
+   * Attaches an eBPF steering program to the (multi-queue) device of fd (TUNSETSTEERINGEBPF): a packet
+   * the kernel sends into the device goes to queue flowHash(src, dst) % queues (see flow-hash.ts), so
+   * both directions of a flow meet on one queue. One program per device; queues = 0 detaches it.
+   * Needs CAP_NET_ADMIN and CAP_BPF (root).
+   */
+  tunSetSteering(fd: number, queues: number): void;
 
   /** socket(AF_INET, SOCK_RAW, protocol), e.g. 47 for GRE. Needs CAP_NET_RAW. */
   rawOpen(protocol: number): number;
@@ -102,6 +112,14 @@ export interface NativeAddon {
    * Throws EIO / EINVAL where the route or device cannot segment: use udpSendBatch then.
    */
   udpSendSegmented: UdpSendFn;
+
+  /**
+   * SO_ATTACH_REUSEPORT_CBPF on a bound SO_REUSEPORT tunnel socket: each datagram goes to the group's
+   * socket number flowHash(inner src, inner dst) % workers (bind order), read through the VXLAN, GENEVE
+   * or GTP-U header (and an inner Ethernet header); non-IP inner frames go to socket 0. One program per
+   * group: set it once, on any member.
+   */
+  udpSetReuseportSteering(fd: number, kind: 'vxlan' | 'geneve' | 'gtpu', workers: number): void;
 
   sockName(fd: number): { address: string; port: number };
   close(fd: number): void;

@@ -11,10 +11,11 @@ export { DatagramBatch } from './datagram-batch.js';
 export { UdpBatchSocket, isSegmentationRefused } from './udp-batch-socket.js';
 export { RawIpv4Socket } from './raw-ipv4-socket.js';
 export { TunDevice } from './tun-device.js';
+export { flowWorkerOf, flowWorkerOfIpv4 } from './flow-hash.js';
 
 /** Overrides where the .node file is looked for (tests, unusual installs). */
 export const NATIVE_PATH_ENV = 'FLEETGATE_NATIVE_PATH';
-const EXPECTED_ABI = 2;
+const EXPECTED_ABI = 3;
 const RELATIVE = 'native/build/Release/fleetgate_native.node';
 
 const cache = new Map<string, NativeAddon | null>();

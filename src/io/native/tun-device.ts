@@ -33,6 +33,11 @@ export class TunDevice extends FdHandle {
     return b.count;
   }
 
+  /** Steers packets the kernel sends into this multi-queue device by flow hash over `queues` queues (0 = off). */
+  setSteering(queues: number): void {
+    this.addon.tunSetSteering(this.fd, queues);
+  }
+
   /** Writes one IP packet; returns false when the device queue is full. */
   write(buf: Uint8Array, off: number, len: number): boolean {
     return this.addon.tunWrite(this.fd, buf, off, len) > 0 || len === 0;

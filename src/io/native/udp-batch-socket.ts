@@ -13,6 +13,11 @@ export class UdpBatchSocket extends FdHandle {
     return this.addon.sockName(this.fd);
   }
 
+  /** Steers the SO_REUSEPORT group of this socket by the inner flow hash over `workers` sockets (see NativeAddon). */
+  setReuseportSteering(kind: 'vxlan' | 'geneve' | 'gtpu', workers: number): void {
+    this.addon.udpSetReuseportSteering(this.fd, kind, workers);
+  }
+
   /** Receives up to batch.capacity datagrams into batch; sets and returns batch.count (0: nothing queued). */
   recv(batch: DatagramBatch): number {
     const b = batch;

@@ -28,6 +28,17 @@ export interface TunPortOptions {
   batchSize?: number;
   ifIndex?: number;
   addon?: NativeAddon;
+  /**
+   * Open one queue of a multi-queue device (IFF_MULTI_QUEUE): several ports (one per worker thread) open
+   * the same name, each its own queue, numbered in opening order. Give a fixed name (not 'fg%d').
+   */
+  multiQueue?: boolean;
+  /**
+   * Attach the flow-hash steering program for this many queues (tunSetSteering): a packet the kernel
+   * sends into the device goes to queue flowHash(src, dst) % queues, so both directions of a flow reach
+   * the same queue. One program per device: set it on one queue (the first).
+   */
+  steerQueues?: number;
 }
 
 export class TunPort implements Port {
@@ -59,7 +70,7 @@ export class TunPort implements Port {
     const o = this.opts;
     let dev: TunDevice;
     try {
-      dev = TunDevice.open(this.addon, o.name);
+      dev = TunDevice.open(this.addon, o.name, { multiQueue: o.multiQueue === true });
     } catch (e) {
       throw new FleetgateError('FG_ERR_IO', `tun ${o.name}: cannot open: ${(e as Error).message} (needs root and /dev/net/tun)`, { name: o.name });
     }
@@ -73,6 +84,15 @@ export class TunPort implements Port {
       dev.close();
       this.dev = null;
       throw new FleetgateError('FG_ERR_IO', `tun ${dev.name}: cannot configure with the ip tool: ${(e as Error).message}`, { name: dev.name });
+    }
+    if (o.steerQueues !== undefined && o.steerQueues > 1) {
+      try {
+        dev.setSteering(o.steerQueues);
+      } catch (e) {
+        dev.close();
+        this.dev = null;
+        throw new FleetgateError('FG_ERR_IO', `tun ${dev.name}: cannot attach the flow steering program: ${(e as Error).message} (needs root; a kernel with CONFIG_BPF_SYSCALL)`, { name: dev.name });
+      }
     }
     const n = o.batchSize ?? 256;
     const mtu = Math.max(dev.mtu, o.mtu ?? 0, 1500);

@@ -13,6 +13,7 @@
 // Everything queued is sent with sendmmsg when the callback returns (or on flush()); runs of
 // equal-length datagrams to the same peer (replies of a bulk flow) go as UDP GSO messages, which the
 // kernel routes once and cuts into ordinary datagrams (segmentSends). Nothing is allocated per packet.
+// Several workers: reusePort + steerWorkers (a kernel program picks the socket by the inner flow hash).
 import { FrameBatch } from '../../core/frame-batch.js';
 import { FleetgateError } from '../../core/errors.js';
 import { LinkType } from '../../core/layers.js';
@@ -51,10 +52,17 @@ export interface UdpTunnelPortOptions {
    */
   segmentSends?: boolean;
   /**
-   * SO_REUSEPORT: several ports (one per worker thread) bind the same address:port and the kernel spreads
-   * datagrams among them by the hash of the sender's address and port (one tunnel endpoint = one socket).
+   * SO_REUSEPORT: several ports (one per worker thread) bind the same address:port. Without steerWorkers
+   * the kernel spreads datagrams among them by the hash of the sender's address and port.
    */
   reusePort?: boolean;
+  /**
+   * With reusePort: attach the inner-flow steering program for this many sockets after binding
+   * (udpSetReuseportSteering): a datagram goes to the group's socket number flowHash(inner src, inner
+   * dst) % steerWorkers (sockets numbered in bind order), so both directions of a flow, and a device's
+   * flows with one peer, meet on one socket. One program per group: set it on the first socket bound.
+   */
+  steerWorkers?: number;
 }
 
 export class UdpTunnelPort implements Port {
@@ -137,6 +145,15 @@ export class UdpTunnelPort implements Port {
       this.sock = UdpBatchSocket.open(this.addon, o.address ?? '0.0.0.0', o.port ?? this.wellKnown, { rcvbuf: buf, sndbuf: buf, reusePort: o.reusePort === true });
     } catch (e) {
       throw new FleetgateError('FG_ERR_IO', `${this.label}: cannot bind: ${(e as Error).message}`, { kind: this.kind });
+    }
+    if (o.steerWorkers !== undefined && o.steerWorkers > 1) {
+      try {
+        this.sock.setReuseportSteering(o.kind, o.steerWorkers);
+      } catch (e) {
+        this.sock.close();
+        this.sock = null;
+        throw new FleetgateError('FG_ERR_IO', `${this.label}: cannot attach the flow steering program: ${(e as Error).message}`, { kind: this.kind });
+      }
     }
     this.onBatch = onBatch;
     this.stopped = false;

@@ -136,6 +136,7 @@ const deviceProps = {
   group: nameText,
   tags: { type: 'array', maxItems: 32, items: { type: 'string', minLength: 1, maxLength: 64 } },
   teid: { type: 'integer', minimum: 1, maximum: 4294967295 },
+  downlinkTeid: { type: 'integer', minimum: 1, maximum: 4294967295 },
   status: { type: 'string', enum: ['active', 'quarantined'] },
 } as const;
 

@@ -10,7 +10,8 @@ export interface RecordDestinations {
   out: JsonlWriter | null;
   flowsOut: JsonlWriter | null;
   records: JsonlWriter | null;
-  outputs: Outputs | null;
+  /** Outputs, or anything that routes records like them (the gateway's reloadable GatewayOutputs). */
+  outputs: Pick<Outputs, 'emit' | 'emitFlow' | 'wants'> | null;
   gatewayId: string;
   operatorId: string;
 }

@@ -1,6 +1,6 @@
 // The life of a long-running command (`fleetgate gateway`, one thread or several): a status line every
-// statusMs, SIGHUP reloads run one after the other, and the run ends on SIGINT/SIGTERM, after
-// --duration, or when something calls stop() (a capture's end, a failed worker).
+// statusMs, SIGHUP (and config file watch) reloads run one after the other, and the run ends on
+// SIGINT/SIGTERM, after --duration, or when something calls stop() (a capture's end, a failed worker).
 
 export class StopSignal {
   private resolve: (why: string) => void = () => {};
@@ -16,6 +16,11 @@ export interface RunLoopOptions {
   status: () => void;
   /** SIGHUP: re-read the config; a reload starts only after the one before it finished. */
   reload: () => Promise<void>;
+  /**
+   * Other reload triggers (the config file watch): called once with a function that queues a reload
+   * exactly as SIGHUP does; returns what stops them.
+   */
+  reloadTriggers?: (queueReload: () => void) => () => void;
 }
 
 /** Runs until stopped; returns why (a signal name, 'duration', or what stop() was given), reloads done. */
@@ -29,6 +34,7 @@ export async function runUntilStopped(signal: StopSignal, o: RunLoopOptions): Pr
     reloading = reloading.then(o.reload);
   };
   process.on('SIGHUP', onHup);
+  const stopTriggers = o.reloadTriggers?.(onHup);
   const timer = o.stopAfterMs > 0 ? setTimeout(() => signal.stop('duration'), o.stopAfterMs) : null;
   const why = await signal.stopped;
   if (timer) clearTimeout(timer);
@@ -36,6 +42,7 @@ export async function runUntilStopped(signal: StopSignal, o: RunLoopOptions): Pr
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
   process.off('SIGHUP', onHup);
+  stopTriggers?.();
   await reloading;
   return why;
 }

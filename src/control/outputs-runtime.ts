@@ -56,6 +56,21 @@ interface Entry {
 
 const scrubbed = (text: string | null, secrets: readonly string[]) => (text === null ? null : scrub(text, secrets));
 
+function statusRow(e: Entry): OutputStatus {
+  const c = e.outputs?.counters()[e.name];
+  return {
+    name: e.name,
+    kind: e.kind,
+    state: e.state,
+    queued: (c?.queued ?? 0) + e.pending.length,
+    sent: c?.sent ?? 0,
+    retried: c?.retried ?? 0,
+    spooled: c?.spooled ?? 0,
+    dropped: (c?.dropped ?? 0) + e.pendingDropped,
+    lastError: scrubbed(e.outputs?.batcher(e.name)?.lastError ?? e.lastError, e.secrets),
+  };
+}
+
 /** The spool of outputs configured without one: memory first, disk when slow or down, 1 GiB at most. */
 const DEFAULT_SPOOL: OutputsConfig['spool'] = { dir: 'spool', limitBytes: 1 << 30, durable: false };
 
@@ -151,21 +166,7 @@ export class OutputsRuntime {
   }
 
   status(): OutputStatus[] {
-    const row = (e: Entry): OutputStatus => {
-      const c = e.outputs?.counters()[e.name];
-      return {
-        name: e.name,
-        kind: e.kind,
-        state: e.state,
-        queued: (c?.queued ?? 0) + e.pending.length,
-        sent: c?.sent ?? 0,
-        retried: c?.retried ?? 0,
-        spooled: c?.spooled ?? 0,
-        dropped: (c?.dropped ?? 0) + e.pendingDropped,
-        lastError: scrubbed(e.outputs?.batcher(e.name)?.lastError ?? e.lastError, e.secrets),
-      };
-    };
-    return [...this.live.map(row), ...this.closing.map(row)];
+    return [...this.live.map(statusRow), ...this.closing.map(statusRow)];
   }
 
   /** Resolves when every open and close started so far has finished. */
@@ -173,11 +174,13 @@ export class OutputsRuntime {
     await Promise.all([...this.live, ...this.closing].map((e) => e.done));
   }
 
-  /** Drains and closes every output. */
-  async close(drainMs = this.drainMs): Promise<void> {
-    for (const e of this.live) this.retire(e, drainMs);
+  /** Drains and closes every output; returns the last status of those that were running (final counters). */
+  async close(drainMs = this.drainMs): Promise<OutputStatus[]> {
+    const running = this.live;
+    for (const e of running) this.retire(e, drainMs);
     this.live = [];
     await this.settled();
+    return running.map(statusRow);
   }
 
   private start(s: Readonly<OutputSinkConfig>, spool: Readonly<OutputsConfig['spool']> | null, key: string): Entry {

@@ -123,6 +123,7 @@ export class LiveGateway {
     this.mac = opts.gatewayMac ?? DEFAULT_GATEWAY_MAC;
     this.checkRedirection(opts.redirection);
     this.directory = opts.directory ?? null;
+    if (this.tunnel?.kind === 'gtpu') this.endpoints.setDownlinkTeids(this.directory);
     this.junction = new LiveJunction({
       pipeline: opts.pipeline,
       directory: opts.directory,
@@ -142,6 +143,7 @@ export class LiveGateway {
   async reconfigure(c: { mirroring?: MirroringConfig; redirection?: RedirectionConfig; directory?: DeviceDirectory }): Promise<JunctionChange> {
     this.checkRedirection(c.redirection);
     if (c.directory) this.directory = c.directory;
+    if (c.directory && this.tunnel?.kind === 'gtpu') this.endpoints.setDownlinkTeids(c.directory);
     return this.junction.reconfigure(c.mirroring, c.redirection, c.directory);
   }
 

@@ -1,10 +1,10 @@
 // fleetgate gateway --config f.yaml: the live gateway. Opens the ports of `gateway.ports`, runs every
 // packet through the pipeline, forwards it, and writes Inspection reports (and, to the outputs of
 // `gateway.outputs`, reports, finished flows and EVE records). SIGINT/SIGTERM (or --duration) stop it
-// cleanly: every flow is ended, the last reports are written and the outputs drained. SIGHUP re-reads
-// the config: devices, applications, mirroring and redirection change between batches, without
-// restarting the ports or dropping flows; an invalid file is refused and the running config kept.
-import { resolve } from 'node:path';
+// cleanly: every flow is ended, the last reports are written and the outputs drained. SIGHUP, or a change
+// to the config file (--watch-config, on by default), re-reads the config: devices, applications,
+// mirroring, redirection and outputs change between batches, without restarting the ports or dropping
+// flows; an invalid file is refused and the running config kept.
 import { parseArgs } from 'node:util';
 import { Pipeline } from '../../pipeline/worker.js';
 import { LiveGateway } from '../../pipeline/live-gateway.js';
@@ -18,8 +18,9 @@ import { StopSignal, runUntilStopped } from '../run-until-stopped.js';
 import { loadConfig, type FleetConfig } from '../../control/config/load-config.js';
 import { DeviceDirectory } from '../../control/devices/device-directory.js';
 import { AppCatalog } from '../../classify/catalog/index.js';
-import { Outputs } from '../../export/outputs.js';
-import { outputsFromFlags } from '../../export/outputs-from-flags.js';
+import { GatewayOutputs, describeOutputsChange } from '../gateway-outputs.js';
+import { startConfigWatch, type ConfigWatch } from '../config-watch.js';
+import { restartNeeded, restartSuffix } from '../gateway-reload.js';
 import { checkWorkersMode, runGatewayWorkers } from './gateway-workers.js';
 
 const HELP = `usage: fleetgate gateway --config <file> [options]
@@ -41,17 +42,21 @@ options:
   --duration <dur>    stop by itself after this long (default: until SIGINT/SIGTERM; a pcap port stops at its end)
   --status-every <dur>  print a status line (forwarding, mirror and redirection peers) this often
                       (default 10s; 0 = never)
-  --workers <n>       run the data path on n worker threads (default 1): bump-in-the-wire mode only
-                      (a tunnel devices port, no network port); each worker binds the tunnel port with
-                      SO_REUSEPORT and the kernel spreads the device tunnels over them
+  --workers <n>       run the data path on n worker threads (default 1), in bump, vpg or routed mode:
+                      each worker binds the tunnel port (SO_REUSEPORT) and opens its own queue of each
+                      TUN; kernel programs steer packets by a symmetric hash of their inner IP
+                      addresses, so both directions of a flow meet on one worker (not with redirection)
+  --no-watch-config   do not re-read the config when its file changes (default: watched; SIGHUP
+                      re-reads it either way)
   --no-dpi            applications named by port only
   --quiet             no summary or status lines on standard error
 
 gateway.junction.mirroring and gateway.junction.redirection in the config add Mirroring and
 Redirection (docs/mirroring.md, docs/redirection.md); gateway.outputs sends reports, flows and EVE
 records to outputs (docs/outputs.md), drained when the gateway stops (FLEETGATE_OUTPUT_DRAIN_MS, default
-30 s). SIGHUP re-reads the config: devices, applications, mirroring and redirection are applied without
-a restart; ports and outputs need one.`;
+30 s). A change to the config file (watched; editors' rename-over saves too) or SIGHUP re-reads it:
+devices, applications, mirroring, redirection and outputs are applied without a restart (an output
+whose settings did not change keeps its queue and counters); gateway.ports and gateway.id need one.`;
 
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -67,6 +72,8 @@ export async function run(argv: string[]): Promise<number> {
       duration: { type: 'string' },
       'status-every': { type: 'string' },
       workers: { type: 'string' },
+      'watch-config': { type: 'boolean' },
+      'no-watch-config': { type: 'boolean' },
       'no-dpi': { type: 'boolean' },
       quiet: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -90,11 +97,10 @@ export async function run(argv: string[]): Promise<number> {
 
   const out = values.out ? new JsonlWriter(values.out) : null;
   const flowsOut = values['flows-out'] ? new JsonlWriter(values['flows-out']) : null;
-  let outputsCfg = outputsFromFlags(setup.config?.gateway.outputs, { output: values.output, spool: values.spool });
-  // a live gateway cannot pause its input: without a spool, a destination's outage would drop records
-  if (outputsCfg && outputsCfg.sinks.length > 0 && !outputsCfg.spool) outputsCfg = { ...outputsCfg, spool: { dir: resolve('fleetgate-data', 'spool'), limitBytes: 1 << 30, durable: false } };
-  const outputs = outputsCfg ? new Outputs(outputsCfg, { gatewayId: setup.gatewayId, operatorId: setup.operatorId }) : null;
-  await outputs?.open();
+  // the outputs follow the config on reloads (--output/--spool stay added on top)
+  const outputs = new GatewayOutputs({ gatewayId: setup.gatewayId, operatorId: setup.operatorId, flags: { output: values.output, spool: values.spool } });
+  await outputs.start(setup.config);
+  const watchConfig = values['no-watch-config'] !== true;
   if (workers > 1 && setup.config) {
     return runGatewayWorkers({
       workers,
@@ -108,21 +114,23 @@ export async function run(argv: string[]): Promise<number> {
       stopAfterMs,
       statusMs,
       quiet: values.quiet === true,
+      watchConfig,
     });
   }
-  const toOutputs = outputs && outputs.size > 0 ? outputs : null;
+  // EVE records are built only when an output takes them at start (a reload adding one: restart)
+  const eveAtStart = outputs.wants('eve');
   const pipeline = new Pipeline({
     ...pipelineFleetOptions(setup),
     dpi: !values['no-dpi'],
-    ...pipelineRecordHandlers({ out, flowsOut, records: null, outputs: toOutputs, gatewayId: setup.gatewayId, operatorId: setup.operatorId }),
+    ...pipelineRecordHandlers({ out, flowsOut, records: null, outputs, gatewayId: setup.gatewayId, operatorId: setup.operatorId }),
   });
-  toOutputs?.setGatewayStats(() => ({ frames: pipeline.stats.frames, ipPackets: pipeline.stats.ipPackets, ipBytes: pipeline.stats.ipBytes }));
 
   const signal = new StopSignal();
   const ports = openPorts(portsCfg, { onFileEnd: (e) => signal.stop(e ? `capture error: ${e.message}` : 'end of capture') });
   const portList = [ports.devices, ...(ports.network ? [ports.network] : [])];
-  toOutputs?.setPortStats(() =>
-    portList.map((p) => ({ port: p.label, rxPackets: p.counters.rxFrames, rxBytes: p.counters.rxBytes, txPackets: p.counters.txFrames, txBytes: p.counters.txBytes })),
+  outputs.setTotals(
+    () => ({ frames: pipeline.stats.frames, ipPackets: pipeline.stats.ipPackets, ipBytes: pipeline.stats.ipBytes }),
+    () => portList.map((p) => ({ port: p.label, rxPackets: p.counters.rxFrames, rxBytes: p.counters.rxBytes, txPackets: p.counters.txFrames, txBytes: p.counters.txBytes })),
   );
   const junction = setup.config?.gateway.junction;
   const gw = new LiveGateway({
@@ -144,22 +152,26 @@ export async function run(argv: string[]): Promise<number> {
   if (red) labels.push(`redirection to ${red.peers.map((p) => `${p.cfg.address}:${p.cfg.port}`).join(' / ')}`);
   for (const p of gw.junction.problems) console.error(`fleetgate gateway: warning: mirror peer ${p}`);
   console.error(`fleetgate gateway: ready (${gw.mode}): ${labels.join(', ')}`);
-  // SIGHUP: re-read the config
+  // SIGHUP or a change to the file: re-read the config
+  const configPath = values.config;
   let running: FleetConfig | undefined = setup.config;
+  let watch: ConfigWatch | null = null;
   const why = await runUntilStopped(signal, {
     stopAfterMs,
     statusMs: values.quiet ? 0 : statusMs,
     status: () => console.error(`fleetgate gateway: status ${JSON.stringify(statusLine(gw))}`),
     reload: async () => {
-      running = await reload(values.config as string, running, gw, pipeline, intervalSec === undefined);
+      watch?.markLoaded();
+      running = await reload(configPath, running, gw, pipeline, intervalSec === undefined, outputs, eveAtStart);
     },
+    reloadTriggers: watchConfig ? (queue) => startConfigWatch(configPath, queue, (w) => (watch = w)) : undefined,
   });
 
   await gw.stop();
   out?.close();
   flowsOut?.close();
   // what a destination has not acknowledged within the drain time stays spooled for the next run
-  await outputs?.close(Number(process.env.FLEETGATE_OUTPUT_DRAIN_MS ?? 30_000));
+  const outputLines = await outputs.close(Number(process.env.FLEETGATE_OUTPUT_DRAIN_MS ?? 30_000));
   if (!values.quiet) {
     const s = pipeline.stats;
     const summary = {
@@ -177,17 +189,26 @@ export async function run(argv: string[]): Promise<number> {
       ...statusLine(gw),
     };
     console.error(`fleetgate gateway: stopped ${JSON.stringify(summary)}`);
-    for (const line of toOutputs?.counterLines() ?? []) console.error(`fleetgate gateway: ${line}`);
+    for (const line of outputLines) console.error(`fleetgate gateway: ${line}`);
   }
   return why.startsWith('capture error') ? 1 : 0;
 }
 
+
 /**
  * Re-reads the config file and applies what can change while running: devices, applications, the
- * reporting interval (unless --interval fixed it), mirroring and redirection. Returns the config now in
- * force: the old one when the new file is invalid (the problem is printed, nothing changes).
+ * reporting interval (unless --interval fixed it), mirroring, redirection and outputs. Returns the
+ * config now in force: the old one when the new file is invalid (the problem is printed, nothing changes).
  */
-async function reload(path: string, old: FleetConfig | undefined, gw: LiveGateway, pipeline: Pipeline, intervalFromConfig: boolean): Promise<FleetConfig | undefined> {
+async function reload(
+  path: string,
+  old: FleetConfig | undefined,
+  gw: LiveGateway,
+  pipeline: Pipeline,
+  intervalFromConfig: boolean,
+  outputs: GatewayOutputs,
+  eveAtStart: boolean,
+): Promise<FleetConfig | undefined> {
   let cfg: FleetConfig;
   try {
     cfg = loadConfig(path);
@@ -207,20 +228,21 @@ async function reload(path: string, old: FleetConfig | undefined, gw: LiveGatewa
     catalog: AppCatalog.builtin().withCustom(cfg.applications),
     intervalUs: intervalFromConfig ? cfg.gateway.inspection.intervalSeconds * 1e6 : undefined,
   });
+  const outChange = outputs.apply(cfg);
   let change;
   try {
     change = await gw.reconfigure({ mirroring: j?.mirroring, redirection: j?.redirection, directory: devices });
   } catch (e) {
-    // only the new redirection socket can fail here: devices and mirroring are applied, redirection is off
+    // only the new redirection socket can fail here: devices, mirroring and outputs are applied, redirection is off
     console.error(`fleetgate gateway: reload: redirection could not start, it is off: ${e instanceof Error ? e.message : String(e)}`);
     return cfg;
   }
-  const needRestart = ['ports', 'outputs', 'id'].filter((k) => JSON.stringify(old?.gateway[k as 'ports']) !== JSON.stringify(cfg.gateway[k as 'ports']));
-  if (needRestart.length > 0) console.error(`fleetgate gateway: warning: gateway.${needRestart.join(', gateway.')} changed: restart to apply (the rest is applied)`);
+  const needRestart = restartNeeded(old, cfg, outputs, eveAtStart);
   for (const p of change.problems) console.error(`fleetgate gateway: warning: mirror peer ${p}`);
   console.error(
     `fleetgate gateway: reloaded ${path}: ${devices.registeredCount} device(s); mirror peers ${change.mirrorPeersKept} kept, ` +
-      `${change.mirrorPeersAdded} added, ${change.mirrorPeersRemoved} removed; redirection ${change.redirection}`,
+      `${change.mirrorPeersAdded} added, ${change.mirrorPeersRemoved} removed; redirection ${change.redirection}${describeOutputsChange(outChange)}` +
+      restartSuffix(needRestart),
   );
   return cfg;
 }

@@ -19,6 +19,7 @@ export function normalizeConfig(doc: Obj): FleetConfig {
     if (d.name !== undefined) out.name = d.name as string;
     if (d.group !== undefined) out.group = d.group as string;
     if (d.teid !== undefined) out.teid = d.teid as number;
+    if (d.downlinkTeid !== undefined) out.downlinkTeid = d.downlinkTeid as number;
     return out;
   });
 

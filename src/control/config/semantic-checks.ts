@@ -56,7 +56,7 @@ export function semanticProblems(doc: unknown): RawProblem[] {
 
   // devices
   if (Array.isArray(doc.devices)) {
-    const seen = { ip: new Map<string, number>(), imsi: new Map<string, number>(), teid: new Map<string, number>(), name: new Map<string, number>() };
+    const seen = { ip: new Map<string, number>(), imsi: new Map<string, number>(), teid: new Map<string, number>(), downlinkTeid: new Map<string, number>(), name: new Map<string, number>() };
     const unique = (field: keyof typeof seen, key: string, i: number) => {
       const first = seen[field].get(key);
       if (first !== undefined) out.push({ segs: ['devices', i, field], problem: `duplicates the ${field} of devices[${first}]` });
@@ -79,6 +79,7 @@ export function semanticProblems(doc: unknown): RawProblem[] {
       }
       if (typeof d.imsi === 'string') unique('imsi', d.imsi, i);
       if (typeof d.teid === 'number') unique('teid', String(d.teid), i);
+      if (typeof d.downlinkTeid === 'number') unique('downlinkTeid', String(d.downlinkTeid), i);
       if (typeof d.name === 'string') unique('name', d.name, i);
       if (groupsDeclared && typeof d.group === 'string' && !groupNames.has(d.group)) {
         const known = [...groupNames.keys()];

@@ -116,6 +116,11 @@ export interface DeviceConfig {
   group?: string;
   /** GTP-U tunnel endpoint id, 1..4294967295. */
   teid?: number;
+  /**
+   * GTP-U TEID the device side (eNodeB/gNB) allocated for downlink, 1..4294967295: VPG mode writes it
+   * into downlink G-PDUs; absent = the TEID the device last sent with.
+   */
+  downlinkTeid?: number;
   tags: string[];
 }
 

@@ -1,6 +1,7 @@
 // Which device a flow belongs to, decided once per new flow (docs/config.md, "How traffic is
 // attributed to devices"). Rules, in order:
-//  1. GTP-U: a TEID declared in the config picks that device.
+//  1. GTP-U: a TEID declared in the config picks that device (its uplink `teid`, else its
+//     `downlinkTeid`: a flow the network starts arrives re-encapsulated with the downlink TEID).
 //  2. Device subnets declared (config or --device-subnet): the side inside a subnet is the device
 //     (both inside: side A); declared IPs give their device, other IPs become unregistered devices.
 //  3. Nothing declared: the private-range side (side A first) is the device; both public: side A.
@@ -19,6 +20,8 @@ export interface DeviceInfo {
   readonly group?: string;
   readonly tags?: readonly string[];
   readonly teid?: number;
+  /** GTP-U TEID for downlink G-PDUs (VPG mode re-encapsulation); absent = the TEID last seen uplink. */
+  readonly downlinkTeid?: number;
   /** false for devices created on first sight from an undeclared address. */
   readonly registered: boolean;
 }
@@ -46,6 +49,7 @@ export class DeviceDirectory {
   private readonly byV4 = new Map<number, number>();
   private readonly byV6 = new Map<string, number>();
   private readonly byTeid = new Map<number, number>();
+  private readonly byDownlinkTeid = new Map<number, number>();
   /** Address bytes of each device (4 or 16), for the TEID rule's side check. */
   private readonly addrOf: Uint8Array[] = [];
   private readonly v4Net: Uint32Array;
@@ -83,9 +87,11 @@ export class DeviceDirectory {
         ...(d.group !== undefined && { group: d.group }),
         ...(d.tags !== undefined && d.tags.length > 0 && { tags: [...d.tags] }),
         ...(d.teid !== undefined && { teid: d.teid }),
+        ...(d.downlinkTeid !== undefined && { downlinkTeid: d.downlinkTeid }),
       };
       this.add(info, bytes);
       if (d.teid !== undefined) this.byTeid.set(d.teid, info.idx);
+      if (d.downlinkTeid !== undefined) this.byDownlinkTeid.set(d.downlinkTeid, info.idx);
     }
     this.registered = this.infos.length;
   }
@@ -128,6 +134,11 @@ export class DeviceDirectory {
     return d;
   }
 
+  /** Declared devices with a downlink TEID (VPG re-encapsulation): [device index, TEID] pairs. */
+  downlinkTeids(): [number, number][] {
+    return [...this.byDownlinkTeid].map(([teid, idx]) => [idx, teid]);
+  }
+
   /** Index of the device with this address text, or -1 (not for the hot path). */
   findByIp(ip: string): number {
     const b = parseAddress(ip);
@@ -144,8 +155,8 @@ export class DeviceDirectory {
   attribute(buf: Uint8Array, aOff: number, bOff: number, ipVersion: 4 | 6, teid: number, out: { side: 0 | 1 }): number {
     out.side = 0;
     // rule 1: declared TEID
-    if (teid >= 0 && this.byTeid.size > 0) {
-      const idx = this.byTeid.get(teid);
+    if (teid >= 0 && this.byTeid.size + this.byDownlinkTeid.size > 0) {
+      const idx = this.byTeid.get(teid) ?? this.byDownlinkTeid.get(teid);
       if (idx !== undefined) {
         out.side = !this.sameAddr(idx, buf, aOff, ipVersion) && this.sameAddr(idx, buf, bOff, ipVersion) ? 1 : 0;
         return idx;

@@ -31,6 +31,7 @@ export function buildGatewaySnapshot(gw: Gateway, devices: readonly Device[], ou
     if (d.name !== undefined) c.name = d.name;
     if (d.group !== undefined) c.group = d.group;
     if (d.teid !== undefined) c.teid = d.teid;
+    if (d.downlinkTeid !== undefined) c.downlinkTeid = d.downlinkTeid;
     return c;
   });
   const directory = new DeviceDirectory({ devices: configs, subnets: gw.deviceSubnets, maxUnregistered: gw.maxUnregisteredDevices });

@@ -18,6 +18,7 @@ interface DeviceRow {
   group_name: string | null;
   tags: string;
   teid: number | null;
+  downlink_teid: number | null;
   status: DeviceStatus;
   created: string;
   updated: string;
@@ -39,6 +40,7 @@ interface CheckContext {
   byImsi: Map<string, string>;
   byName: Map<string, string>;
   byTeid: Map<number, string>;
+  byDownlinkTeid: Map<number, string>;
 }
 
 const MAX_TAGS = 32;
@@ -157,27 +159,28 @@ export class DevicesRepo {
     const seq = (this.core.db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 FROM devices WHERE gateway_id = ?').pluck().get(gatewayId) as number) ?? 1;
     this.core.db
       .prepare(
-        `INSERT INTO devices (id, gateway_id, seq, imsi, ip, name, group_name, tags, teid, status, created, updated)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO devices (id, gateway_id, seq, imsi, ip, name, group_name, tags, teid, downlink_teid, status, created, updated)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(id, gatewayId, seq, d.imsi ?? null, d.ip, d.name ?? null, d.group ?? null, JSON.stringify(d.tags ?? []), d.teid ?? null, d.status ?? 'active', now, now);
+      .run(id, gatewayId, seq, d.imsi ?? null, d.ip, d.name ?? null, d.group ?? null, JSON.stringify(d.tags ?? []), d.teid ?? null, d.downlinkTeid ?? null, d.status ?? 'active', now, now);
   }
 
   private write(id: string, d: DeviceInput): void {
     this.core.db
-      .prepare('UPDATE devices SET imsi = ?, ip = ?, name = ?, group_name = ?, tags = ?, teid = ?, status = ?, updated = ? WHERE id = ?')
-      .run(d.imsi ?? null, d.ip, d.name ?? null, d.group ?? null, JSON.stringify(d.tags ?? []), d.teid ?? null, d.status ?? 'active', this.core.now(), id);
+      .prepare('UPDATE devices SET imsi = ?, ip = ?, name = ?, group_name = ?, tags = ?, teid = ?, downlink_teid = ?, status = ?, updated = ? WHERE id = ?')
+      .run(d.imsi ?? null, d.ip, d.name ?? null, d.group ?? null, JSON.stringify(d.tags ?? []), d.teid ?? null, d.downlinkTeid ?? null, d.status ?? 'active', this.core.now(), id);
   }
 
   private context(operatorId: string, gatewayId: string): CheckContext {
     const gw = this.gateways.require(operatorId, gatewayId);
     const groups = new Set(this.core.db.prepare('SELECT name FROM groups WHERE gateway_id = ?').pluck().all(gatewayId) as string[]);
-    const ctx: CheckContext = { subnets: parseSubnets(gw.deviceSubnets), groups, byIp: new Map(), byImsi: new Map(), byName: new Map(), byTeid: new Map() };
-    for (const r of this.core.db.prepare('SELECT id, ip, imsi, name, teid FROM devices WHERE gateway_id = ?').all(gatewayId) as DeviceRow[]) {
+    const ctx: CheckContext = { subnets: parseSubnets(gw.deviceSubnets), groups, byIp: new Map(), byImsi: new Map(), byName: new Map(), byTeid: new Map(), byDownlinkTeid: new Map() };
+    for (const r of this.core.db.prepare('SELECT id, ip, imsi, name, teid, downlink_teid FROM devices WHERE gateway_id = ?').all(gatewayId) as DeviceRow[]) {
       ctx.byIp.set(r.ip, r.id);
       if (r.imsi) ctx.byImsi.set(r.imsi, r.id);
       if (r.name) ctx.byName.set(r.name, r.id);
       if (r.teid !== null) ctx.byTeid.set(r.teid, r.id);
+      if (r.downlink_teid !== null) ctx.byDownlinkTeid.set(r.downlink_teid, r.id);
     }
     return ctx;
   }
@@ -221,6 +224,11 @@ function checkDevice(input: DeviceInput, ctx: CheckContext, selfId: string | nul
     clash(ctx.byTeid as Map<string | number, string>, input.teid, 'teid');
     d.teid = input.teid;
   }
+  if (input.downlinkTeid !== undefined) {
+    if (!Number.isInteger(input.downlinkTeid) || input.downlinkTeid < 1 || input.downlinkTeid > 0xffffffff) out.push({ path: at('downlinkTeid'), problem: 'must be 1..4294967295' });
+    clash(ctx.byDownlinkTeid as Map<string | number, string>, input.downlinkTeid, 'downlinkTeid');
+    d.downlinkTeid = input.downlinkTeid;
+  }
   if (d.tags!.length > MAX_TAGS) out.push({ path: at('tags'), problem: `at most ${MAX_TAGS} tags` });
   d.tags!.forEach((t, i) => {
     if (t.length === 0 || t.length > 64) out.push({ path: at(`tags[${i}]`), problem: 'must be 1..64 characters' });
@@ -235,6 +243,7 @@ function inputOf(d: Device): DeviceInput {
   if (d.name !== undefined) i.name = d.name;
   if (d.group !== undefined) i.group = d.group;
   if (d.teid !== undefined) i.teid = d.teid;
+  if (d.downlinkTeid !== undefined) i.downlinkTeid = d.downlinkTeid;
   return i;
 }
 
@@ -244,5 +253,6 @@ function deviceOf(r: DeviceRow): Device {
   if (r.name !== null) d.name = r.name;
   if (r.group_name !== null) d.group = r.group_name;
   if (r.teid !== null) d.teid = r.teid;
+  if (r.downlink_teid !== null) d.downlinkTeid = r.downlink_teid;
   return d;
 }

@@ -145,4 +145,11 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: 'device downlink TEID',
+    sql: `
+      ALTER TABLE devices ADD COLUMN downlink_teid INTEGER;  -- GTP-U TEID for downlink G-PDUs (VPG), null = the uplink one last seen
+    `,
+  },
 ];

@@ -117,6 +117,8 @@ export interface Device {
   group?: string;
   tags: string[];
   teid?: number;
+  /** GTP-U TEID written into downlink G-PDUs in VPG mode (the device side allocated it). */
+  downlinkTeid?: number;
   status: DeviceStatus;
   created: string;
   updated: string;
@@ -177,6 +179,7 @@ export interface DeviceInput {
   group?: string;
   tags?: string[];
   teid?: number;
+  downlinkTeid?: number;
   status?: DeviceStatus;
 }
 

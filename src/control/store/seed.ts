@@ -59,9 +59,10 @@ export function seedFromConfig(store: Store, cfg: FleetConfig, opts: { mirror?: 
       if (d.name !== undefined) input.name = d.name;
       if (d.group !== undefined) input.group = d.group;
       if (d.teid !== undefined) input.teid = d.teid;
+      if (d.downlinkTeid !== undefined) input.downlinkTeid = d.downlinkTeid;
       const old = existing.get(d.ip);
       const unchanged =
-        old && old.imsi === input.imsi && old.name === input.name && old.group === input.group && old.teid === input.teid && JSON.stringify(old.tags) === JSON.stringify(input.tags);
+        old && old.imsi === input.imsi && old.name === input.name && old.group === input.group && old.teid === input.teid && old.downlinkTeid === input.downlinkTeid && JSON.stringify(old.tags) === JSON.stringify(input.tags);
       if (!unchanged) rows.push({ where: `devices[${i}]`, device: { ...input, status: old?.status ?? 'active' } });
     });
     if (opts.mirror) {

@@ -1,14 +1,21 @@
-// One live worker of `fleetgate gateway --workers N` (bump in the wire). It opens its own tunnel socket
-// on the shared address:port (SO_REUSEPORT: the kernel hands it the datagrams of the tunnel endpoints
-// whose outer address:port hash to it) and runs its own Pipeline, LiveGateway and LiveJunction (its own
+// One live worker of `fleetgate gateway --workers N` (bump, vpg or routed mode). It opens its own ports:
+// a tunnel socket on the shared address:port (SO_REUSEPORT) and/or its own queue of each multi-queue TUN.
+// Kernel programs steer every packet by the symmetric hash of its (inner) IP addresses, so both
+// directions of a flow reach the same worker (src/io/native/flow-hash.ts); worker 0, which the main
+// thread starts first, attaches them. It runs its own Pipeline, LiveGateway and LiveJunction (its own
 // mirror sockets). Reports, finished flows and EVE records go back to the main thread in batches with
-// the counters (every flushMs); the main thread owns the outputs. Reloads arrive as messages and are
-// applied on this thread's event loop, that is between two batches.
+// the counters (every flushMs); the main thread owns the outputs. Device tunnel endpoints learned here
+// (VPG) are posted to the main thread, which relays them to the other workers. Reloads and relayed
+// endpoints arrive as messages and are applied on this thread's event loop, that is between batches.
 import { parentPort, workerData } from 'node:worker_threads';
 import { Pipeline } from '../worker.js';
 import { LiveGateway } from '../live-gateway.js';
 import { parseMac } from '../live-ports.js';
 import { UdpTunnelPort } from '../../io/ports/udp-tunnel-port.js';
+import { TunPort } from '../../io/ports/tun-port.js';
+import type { Port } from '../../io/ports/port.js';
+import type { TunPortConfig } from '../../control/config/types.js';
+import type { NativeAddon } from '../../io/native/index.js';
 import { loadNative, nativeAddonPath, requireNative } from '../../io/native/index.js';
 import { DeviceDirectory } from '../../control/devices/device-directory.js';
 import { AppCatalog } from '../../classify/catalog/index.js';
@@ -16,9 +23,11 @@ import type { InspectionReportOut } from '../../export/inspection/report-builder
 import type { FlowRecord } from '../../export/flows/flow-record.js';
 import type { EveRecord } from '../../export/records/eve/eve-types.js';
 import { eveRecordsOf } from '../sharded/flow-eve.js';
-import type { FromLiveWorker, LiveWorkerData, LiveWorkerSnapshot, ToLiveWorker } from './messages.js';
+import type { FromLiveWorker, LiveWorkerData, LiveWorkerSnapshot, SharedEndpoint, ToLiveWorker } from './messages.js';
 
 const data = workerData as LiveWorkerData;
+/** Least time between two shares of the same device's endpoint (its first is shared at once). */
+const SHARE_EVERY_MS = 1000;
 const parent = parentPort!;
 const post = (m: FromLiveWorker): void => parent.postMessage(m);
 
@@ -53,24 +62,62 @@ async function main(): Promise<void> {
   });
   const pc = data.devicesPort;
   const addon = data.nativePath ? (loadNative(data.nativePath) ?? requireNative(pc.kind, data.nativePath)) : requireNative(pc.kind, nativeAddonPath());
-  const port = new UdpTunnelPort({ kind: pc.kind, address: pc.address, port: pc.port, reusePort: true, addon });
+  const first = index === 0;
+  // worker 0 runs first: it binds the first socket of the group / opens queue 0, configures the TUNs and
+  // attaches the steering programs; the others join in index order, so socket k and queue k are worker k's
+  const devicesPort: Port =
+    pc.kind === 'tun'
+      ? tunQueue(pc, data.tunNames?.devices, 0, addon)
+      : new UdpTunnelPort({ kind: pc.kind, address: pc.address, port: pc.port, reusePort: true, steerWorkers: first ? workers : undefined, addon });
+  const network = data.networkPort ? tunQueue(data.networkPort, data.tunNames?.network, 1, addon) : undefined;
   const junction = cfg.gateway.junction;
-  const gw = new LiveGateway({
+  let endpointsAdopted = 0;
+  // endpoints learned here go to the other workers (through the main thread): a device's first one at
+  // once, later changes of the same device at most once a second (a GTP-U sequence number or a GENEVE
+  // flow cookie can change the kept header with every packet); deferred ones go with the next flush
+  const pendingShare = new Set<number>();
+  const lastShared = new Map<number, number>();
+  const shareEndpoints = (): void => {
+    const ep = gw.endpoints;
+    const keys = ep.changed;
+    if (keys !== null && keys.length > 0) {
+      for (const k of keys) pendingShare.add(k);
+      keys.length = 0;
+    }
+    if (pendingShare.size === 0) return;
+    const now = Date.now();
+    const list: SharedEndpoint[] = [];
+    for (const key of pendingShare) {
+      const last = lastShared.get(key);
+      if (last !== undefined && now - last < SHARE_EVERY_MS) continue;
+      pendingShare.delete(key);
+      lastShared.set(key, now);
+      const e = ep.exportEndpoint(key);
+      if (e) list.push(e);
+    }
+    if (list.length > 0) post({ type: 'endpoints', list });
+  };
+  const gw: LiveGateway = new LiveGateway({
     pipeline,
-    devices: port,
-    replyPort: pc.replyPort,
+    devices: devicesPort,
+    network,
+    replyPort: pc.kind === 'tun' ? undefined : pc.replyPort,
     gatewayMac: parseMac(cfg.gateway.ports?.gatewayMac ?? '02:66:67:00:00:01'),
     directory: devices,
     mirroring: junction?.mirroring,
     redirection: junction?.redirection,
+    afterBatch: workers > 1 ? shareEndpoints : undefined,
   });
+  if (workers > 1) gw.endpoints.changed = [];
   await gw.start();
 
   const snapshot = (): LiveWorkerSnapshot => ({
     stats: { ...pipeline.stats },
     flowsCreated: pipeline.flows.stats.created,
     reports: pipeline.inspection.reportsEmitted,
-    port: { ...port.counters },
+    port: { ...devicesPort.counters },
+    network: network ? { ...network.counters } : undefined,
+    endpointsAdopted,
     gateway: gw.status(),
   });
   const openFromMs = (): number | null => {
@@ -78,8 +125,12 @@ async function main(): Promise<void> {
     return us < 0 ? null : us / 1000;
   };
   const records = () => ({ reports: reports.splice(0), openFromMs: openFromMs(), flowRecords: flowRecords.splice(0), eve: eve.splice(0) });
-  const timer = setInterval(() => post({ type: 'flush', snapshot: snapshot(), ...records() }), data.flushMs);
-  post({ type: 'ready', label: port.label, mirrorProblems: [...gw.junction.problems] });
+  const timer = setInterval(() => {
+    if (workers > 1) shareEndpoints();
+    post({ type: 'flush', snapshot: snapshot(), ...records() });
+  }, data.flushMs);
+  const tunNames = { devices: devicesPort instanceof TunPort ? devicesPort.name : undefined, network: network?.name };
+  post({ type: 'ready', label: devicesPort.label, networkLabel: network?.label, tunNames, mirrorProblems: [...gw.junction.problems] });
 
   let stopping = false;
   parent.on('message', (m: ToLiveWorker) => {
@@ -100,6 +151,9 @@ async function main(): Promise<void> {
           post({ type: 'reloaded', seq: m.seq, error: e instanceof Error ? e.message : String(e) });
         }
       })();
+    } else if (m.type === 'endpoints') {
+      // learned by another worker: a downlink packet steered here finds its device's tunnel
+      for (const e of m.list) if (gw.endpoints.adopt(e)) endpointsAdopted++;
     } else if (m.type === 'stop' && !stopping) {
       stopping = true;
       clearInterval(timer);
@@ -119,3 +173,17 @@ main().catch((e: unknown) => {
   post({ type: 'error', message: e instanceof Error ? e.message : String(e) });
   parent.close();
 });
+
+/** This worker's queue of a multi-queue TUN; only worker 0 sets addresses and MTU and attaches steering. */
+function tunQueue(c: TunPortConfig, name: string | undefined, ifIndex: number, addon: NativeAddon): TunPort {
+  const first = data.index === 0;
+  return new TunPort({
+    name: name ?? c.name,
+    addresses: first ? c.addresses : undefined,
+    mtu: first ? c.mtu : undefined,
+    ifIndex,
+    addon,
+    multiQueue: true,
+    steerQueues: first && data.workers > 1 ? data.workers : undefined,
+  });
+}

@@ -1,16 +1,19 @@
-// The main-thread side of `fleetgate gateway --workers N`: starts N live workers (live-worker.ts), each
-// with its own tunnel socket on the same address:port (SO_REUSEPORT), its own Pipeline, LiveGateway and
-// Junction. The kernel picks a worker per datagram by the hash of its outer addresses and ports, so a
-// device tunnel (one outer endpoint) and both directions of its flows (they travel inside that tunnel in
-// bump mode) stay on one worker, with its flows, DNS cache and Inspection report: no merge is needed.
-// A device whose tunnel traffic comes from several outer endpoints (source ports) would be split across
-// workers: each would report its part of that device's traffic.
+// The main-thread side of `fleetgate gateway --workers N` (bump, vpg and routed modes): starts N live
+// workers (live-worker.ts), one after the other, each with its own tunnel socket on the same
+// address:port (SO_REUSEPORT) and/or its own queue of each multi-queue TUN, and its own Pipeline,
+// LiveGateway and Junction. Kernel programs attached by worker 0 steer every packet by the symmetric hash
+// of its inner IP addresses (src/io/native/flow-hash.ts): both directions of a flow, whichever port they
+// arrive on, land on the same worker, with its flow, DNS answers and flow-level Inspection. A device's
+// flows are spread over workers by peer, so each worker reports its part of a device's traffic:
+// report-merger.ts merges the parts into one report per device per interval. Socket k of the reuseport
+// group and queue k of each TUN belong to worker k because the workers open them in index order.
 // Here: records come back in batches and are handed to the callbacks (the caller owns the outputs),
-// counters are summed (mergeSnapshots), reloads are relayed to every worker.
+// counters are summed (mergeSnapshots), reloads are relayed to every worker, and device tunnel endpoints
+// one worker learns (VPG) are relayed to the others.
 import { Worker } from 'node:worker_threads';
 import { FleetgateError } from '../../core/errors.js';
 import type { FleetConfig } from '../../control/config/load-config.js';
-import type { UdpTunnelPortConfig } from '../../control/config/types.js';
+import type { TunPortConfig, UdpTunnelPortConfig } from '../../control/config/types.js';
 import type { InspectionReportOut } from '../../export/inspection/report-builder.js';
 import type { FlowRecord } from '../../export/flows/flow-record.js';
 import type { EveRecord } from '../../export/records/eve/eve-types.js';
@@ -25,7 +28,9 @@ const STOP_TIMEOUT_MS = 30_000;
 export interface LiveWorkersOptions {
   workers: number;
   config: FleetConfig;
-  devicesPort: UdpTunnelPortConfig;
+  devicesPort: UdpTunnelPortConfig | TunPortConfig;
+  /** The network TUN (vpg, routed with two TUNs). */
+  networkPort?: TunPortConfig;
   intervalSec?: number;
   dpi?: boolean;
   /** How often workers send records and counters (default 250 ms). */
@@ -56,11 +61,16 @@ interface Handle {
 
 export class LiveWorkers {
   readonly labels: string[] = [];
+  /** The network port's label (worker 0's), when there is one. */
+  networkLabel: string | undefined;
+  private tunNames: { devices?: string; network?: string } | undefined;
   readonly mirrorProblems: string[] = [];
   private readonly handles: Handle[] = [];
   private reloadSeq = 0;
   private readonly reloads = new Map<number, { left: number; out: LiveWorkersReload; done: (r: LiveWorkersReload) => void }>();
   private stopping = false;
+  /** Device endpoints relayed from one worker to the others (VPG). */
+  endpointsRelayed = 0;
   /** A device spread over workers gets one report per interval (see report-merger.ts). */
   readonly reports: ReportMerger;
 
@@ -75,7 +85,8 @@ export class LiveWorkers {
     }
     const lw = new LiveWorkers(opts);
     try {
-      await Promise.all(Array.from({ length: opts.workers }, (_, i) => lw.spawn(i)));
+      // in index order: the kernel numbers reuseport sockets and TUN queues in the order they are opened
+      for (let i = 0; i < opts.workers; i++) await lw.spawn(i);
     } catch (e) {
       lw.stopping = true;
       await Promise.all(lw.handles.map((h) => h.worker.terminate()));
@@ -95,6 +106,8 @@ export class LiveWorkers {
       workers: o.workers,
       config: o.config,
       devicesPort: o.devicesPort,
+      networkPort: o.networkPort,
+      tunNames: this.tunNames,
       intervalSec: o.intervalSec,
       dpi: o.dpi ?? true,
       flows: o.onFlow !== undefined,
@@ -116,6 +129,10 @@ export class LiveWorkers {
           case 'ready':
             started = true;
             this.labels[index] = m.label;
+            if (index === 0) {
+              this.networkLabel = m.networkLabel;
+              this.tunNames = m.tunNames;
+            }
             for (const p of m.mirrorProblems) if (!this.mirrorProblems.includes(p)) this.mirrorProblems.push(p);
             ready();
             break;
@@ -127,6 +144,13 @@ export class LiveWorkers {
             h.snapshot = m.snapshot;
             this.take(index, m);
             h.stopped?.(m.snapshot);
+            break;
+          case 'endpoints':
+            this.endpointsRelayed += m.list.length;
+            for (let k = 0; k < this.handles.length; k++) {
+              const other = this.handles[k];
+              if (k !== index && other && !other.exited) other.worker.postMessage({ type: 'endpoints', list: m.list } satisfies ToLiveWorker);
+            }
             break;
           case 'reloaded':
             this.reloaded(m.seq, m.change, m.error);

@@ -12,8 +12,12 @@ export interface MergedLiveSnapshot {
   flowsCreated: number;
   reports: number;
   port: PortCounters;
-  /** Frames each worker received: how the kernel spread the tunnels. */
+  /** The network TUN port, summed over the workers' queues (vpg / routed with two TUNs). */
+  network?: PortCounters;
+  /** Frames each worker received from its devices port (+ network port): how the kernel spread the flows. */
   perWorkerFrames: number[];
+  /** Device endpoints the workers took from each other (VPG). */
+  endpointsAdopted: number;
   counters: LiveGatewayCounters;
   junction: JunctionStatus;
 }
@@ -39,7 +43,9 @@ export function mergeSnapshots(snaps: readonly LiveWorkerSnapshot[]): MergedLive
     flowsCreated: first.flowsCreated,
     reports: first.reports,
     port: { ...first.port },
-    perWorkerFrames: snaps.map((s) => s.port.rxFrames),
+    network: first.network ? { ...first.network } : undefined,
+    perWorkerFrames: snaps.map((s) => s.port.rxFrames + (s.network?.rxFrames ?? 0)),
+    endpointsAdopted: first.endpointsAdopted ?? 0,
     counters: { ...first.gateway.counters },
     junction,
   };
@@ -49,6 +55,8 @@ export function mergeSnapshots(snaps: readonly LiveWorkerSnapshot[]): MergedLive
     out.flowsCreated += s.flowsCreated;
     out.reports += s.reports;
     addInto(out.port, s.port);
+    if (out.network && s.network) addInto(out.network, s.network);
+    out.endpointsAdopted += s.endpointsAdopted ?? 0;
     addInto(out.counters, s.gateway.counters);
     addInto(junction.counters, s.gateway.junction.counters);
     const peers = s.gateway.junction.mirroring;

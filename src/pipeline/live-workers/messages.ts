@@ -1,6 +1,7 @@
 // Messages between `fleetgate gateway --workers N` (main thread) and its live workers.
+// Plain data only (structured clone).
 import type { FleetConfig } from '../../control/config/load-config.js';
-import type { UdpTunnelPortConfig } from '../../control/config/types.js';
+import type { TunPortConfig, UdpTunnelPortConfig } from '../../control/config/types.js';
 import type { InspectionReportOut } from '../../export/inspection/report-builder.js';
 import type { FlowRecord } from '../../export/flows/flow-record.js';
 import type { EveRecord } from '../../export/records/eve/eve-types.js';
@@ -14,7 +15,14 @@ export interface LiveWorkerData {
   workers: number;
   /** The config as the main thread loaded it (plain data: structured-cloned). */
   config: FleetConfig;
-  devicesPort: UdpTunnelPortConfig;
+  /** The devices port: a tunnel (bump / vpg) or a TUN (routed); network: the network TUN (vpg / routed). */
+  devicesPort: UdpTunnelPortConfig | TunPortConfig;
+  networkPort?: TunPortConfig;
+  /**
+   * The kernel's names of the TUN devices, as worker 0 opened them ('fg%d' resolved): the other workers
+   * open their queues of the same devices.
+   */
+  tunNames?: { devices?: string; network?: string };
   /** --interval, when given (the config's otherwise, also after a reload). */
   intervalSec?: number;
   dpi: boolean;
@@ -27,12 +35,30 @@ export interface LiveWorkerData {
   nativePath?: string;
 }
 
+/**
+ * A device tunnel endpoint one worker learned (VPG mode), shared with the others through the main thread:
+ * a downlink flow may be steered to a worker that never saw that device's uplink.
+ * bytes = the tunnel header (hdrLen bytes), then the device's MAC when ethernet.
+ */
+export interface SharedEndpoint {
+  key: number;
+  addr: number;
+  port: number;
+  hdrLen: number;
+  ethernet: boolean;
+  bytes: Uint8Array;
+}
+
 /** A worker's counters, sent with every flush and when it stops. */
 export interface LiveWorkerSnapshot {
   stats: PipelineStats;
   flowsCreated: number;
   reports: number;
   port: PortCounters;
+  /** The network TUN port (vpg / routed with two TUNs). */
+  network?: PortCounters;
+  /** Endpoints learned from other workers. */
+  endpointsAdopted?: number;
   gateway: LiveGatewayStatus;
 }
 
@@ -46,10 +72,12 @@ export interface LiveWorkerRecords {
 
 export type ToLiveWorker =
   | { type: 'reload'; seq: number; config: FleetConfig; intervalFromConfig: boolean }
-  | { type: 'stop' };
+  | { type: 'stop' }
+  | { type: 'endpoints'; list: SharedEndpoint[] };
 
 export type FromLiveWorker =
-  | { type: 'ready'; label: string; mirrorProblems: string[] }
+  | { type: 'ready'; label: string; networkLabel?: string; tunNames: { devices?: string; network?: string }; mirrorProblems: string[] }
+  | { type: 'endpoints'; list: SharedEndpoint[] }
   | ({ type: 'flush'; snapshot: LiveWorkerSnapshot } & LiveWorkerRecords)
   | { type: 'reloaded'; seq: number; change?: JunctionChange; error?: string }
   | ({ type: 'stopped'; snapshot: LiveWorkerSnapshot } & LiveWorkerRecords)

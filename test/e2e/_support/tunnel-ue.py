@@ -3,7 +3,8 @@
 # module). A TUN (or TAP) device carries the device's traffic; everything the kernel routes into it
 # leaves encapsulated over UDP to the gateway, and what the gateway sends back is checked and
 # decapsulated into the device. Modes:
-#   gtpu        TUN; G-PDUs with TEID <id> over UDP 2152; replies must carry TEID <id>
+#   gtpu        TUN; G-PDUs with TEID <id> over UDP 2152; replies must carry TEID <id>, or
+#               <downlink id> when given (the TEID the device side allocated for downlink)
 #   geneve-ip   TUN; GENEVE VNI <id>, protocol 0x0800 (IPv4, no Ethernet) and one 8-byte option TLV
 #               (as AWS GWLB sends); replies must carry the same VNI, protocol and option bytes
 #   geneve-eth  TAP; GENEVE VNI <id>, protocol 0x6558 (Ethernet), no options (what a Linux geneve
@@ -11,7 +12,7 @@
 # Prints 'tunnel-ue: ready' once set up and, on SIGTERM/SIGINT, 'tunnel-ue: stats {json}' with
 # sent, received, badHeader (wrong TEID/VNI/protocol/options) and other (not a data packet).
 #
-# usage: tunnel-ue.py <mode> <ifname> <ue addr/prefix> <route cmd args> <local addr> <gateway addr> <id>
+# usage: tunnel-ue.py <mode> <ifname> <ue addr/prefix> <route cmd args> <local addr> <gateway addr> <id> [<downlink id>]
 from __future__ import annotations
 
 import fcntl, json, os, select, signal, socket, struct, subprocess, sys
@@ -26,6 +27,7 @@ GENEVE_OPTION = bytes([0x01, 0x08, 0x01, 0x01, 0xde, 0xad, 0xbe, 0xef])  # class
 def main() -> None:
     mode, name, ue_addr, route, local, gw, ident = sys.argv[1:8]
     tid = int(ident)
+    down_tid = int(sys.argv[8]) if len(sys.argv) > 8 else tid
     tap = mode == 'geneve-eth'
     fd = os.open('/dev/net/tun', os.O_RDWR)
     fcntl.ioctl(fd, TUNSETIFF, struct.pack('16sH', name.encode(), (IFF_TAP if tap else IFF_TUN) | IFF_NO_PI))
@@ -67,7 +69,7 @@ def main() -> None:
             stats['sent'] += 1
         if sock in readable:
             data, _ = sock.recvfrom(65535)
-            inner = decap(mode, data, tid, expect, stats)
+            inner = decap(mode, data, down_tid, expect, stats)
             if inner is not None:
                 stats['received'] += 1
                 os.write(fd, inner)

@@ -18,12 +18,15 @@ export interface UeStats {
   other: number;
 }
 
-/** Starts the endpoint (TUN or TAP named v.devVxlan, device address DEVICE_IP); resolves once ready. */
-export async function startTunnelUe(lab: NetnsLab, v: VpgLab, mode: UeMode, id: number): Promise<Background> {
+/**
+ * Starts the endpoint (TUN or TAP named v.devVxlan, device address DEVICE_IP); resolves once ready.
+ * GTP-U: downlinkId = the TEID replies must carry (default id).
+ */
+export async function startTunnelUe(lab: NetnsLab, v: VpgLab, mode: UeMode, id: number, downlinkId?: number): Promise<Background> {
   const script = resolve(process.cwd(), 'test/e2e/_support/tunnel-ue.py');
   // Ethernet: the kernel on the TAP resolves the next hop by ARP (the gateway answers)
   const route = mode === 'geneve-eth' ? `10.129.0.0/24 via 10.128.0.1 dev ${v.devVxlan}` : `10.129.0.0/24 dev ${v.devVxlan}`;
-  const ue = lab.spawn(v.dev, ['python3', '-u', script, mode, v.devVxlan, `${DEVICE_IP}/24`, route, '198.18.1.2', '198.18.1.1', String(id)]);
+  const ue = lab.spawn(v.dev, ['python3', '-u', script, mode, v.devVxlan, `${DEVICE_IP}/24`, route, '198.18.1.2', '198.18.1.1', String(id), ...(downlinkId !== undefined ? [String(downlinkId)] : [])]);
   await ue.waitFor(/tunnel-ue: ready/, 'the tunnel endpoint');
   return ue;
 }

@@ -1,6 +1,6 @@
 // `fleetgate gateway --workers 2` as a loopback bump in the wire (VXLAN port on 127.0.0.1, no root
-// needed): 16 devices, each behind its own tunnel endpoint (its own UDP source port), so the kernel's
-// SO_REUSEPORT hash spreads them over both workers (all 16 on one worker: probability 2^-15).
+// needed): 16 devices, each talking to one server, so the inner-flow steering program (the symmetric hash
+// of the inner addresses, src/io/native/flow-hash.ts) spreads them over both workers.
 //
 //   16 test sockets ── VXLAN ──► 2 workers bound to the same port ──► back to each socket, as it came
 //                                      └── mirror copies (after a SIGHUP adds the peer) ──► test socket
@@ -8,7 +8,8 @@
 // Checked: both workers got traffic; every datagram came back to the socket that sent it; the merged
 // summary (frames, flows, reports, mirror counters) and the Inspection reports equal what was sent; the
 // SIGHUP reload reached both workers (every packet of the second phase is mirrored, whichever worker
-// handled it). Also: --workers > 1 is refused, with the reason, outside bump mode.
+// handled it); one device talking to 16 servers is spread by peer and its report parts merged. Also:
+// --workers > 1 is refused, with the reason, in file mode and with redirection.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -173,13 +174,14 @@ describe('gateway --workers 2 (loopback bump in the wire)', { timeout: 60_000 },
     assert.ok(flows.every((f) => f.pktsAB === 2 * PER_PHASE), 'each flow: every packet, one worker');
   });
 
-  it('a device whose tunnel comes from several source ports is split: its parts get distinct record ids, the sums are right', async (t) => {
+  it('a device talking to several servers is spread by peer: its parts are merged into one report, the sums are right', async (t) => {
     if (!haveAddon(t)) return;
     const dir = tempDir(t);
     const fleet = join(dir, 'fleet.yaml');
     const reportsPath = join(dir, 'reports.jsonl');
     writeFleet(fleet, false);
-    // device 0 behind a VTEP that picks its UDP source port per inner flow (as Linux VXLAN does)
+    // device 0 behind a VTEP that picks its UDP source port per inner flow (as Linux VXLAN does), one
+    // server per flow: the steering hash of (device, server) spreads the flows over the workers
     const ENDPOINTS = 16;
     const socks: Socket[] = [];
     let back = 0;
@@ -197,7 +199,7 @@ describe('gateway --workers 2 (loopback bump in the wire)', { timeout: 60_000 },
     t.after(() => gw.stop('SIGKILL'));
     await gw.waitFor(/ready \(bump\)/, 'the gateway');
     for (let i = 0; i < PER_PHASE; i++) {
-      for (let k = 0; k < ENDPOINTS; k++) socks[k].send(vxlanDatagram(ipOf(0), SERVER_IP, `dev 0 seq ${i}`, 5000 + k), GW_PORT, '127.0.0.1');
+      for (let k = 0; k < ENDPOINTS; k++) socks[k].send(vxlanDatagram(ipOf(0), `10.129.0.${10 + k}`, `dev 0 seq ${i}`, 5000 + k), GW_PORT, '127.0.0.1');
       await settle(2);
     }
     const sent = ENDPOINTS * PER_PHASE;
@@ -206,6 +208,7 @@ describe('gateway --workers 2 (loopback bump in the wire)', { timeout: 60_000 },
 
     const sum = stoppedSummary(gw.out) as unknown as Summary & { mergedReportParts: number; lateReportParts: number };
     const busy = sum.perWorkerFrames.filter((n) => n > 0).length;
+    assert.equal(busy, 2, `16 servers spread over both workers: ${JSON.stringify(sum.perWorkerFrames)}`);
     t.diagnostic(`per-worker frames ${JSON.stringify(sum.perWorkerFrames)}, merged report parts ${sum.mergedReportParts}, late parts ${sum.lateReportParts}`);
     assert.equal(sum.frames, sent);
     assert.equal(sum.flows, ENDPOINTS, 'one flow per inner flow, each whole on one worker');
@@ -218,7 +221,7 @@ describe('gateway --workers 2 (loopback bump in the wire)', { timeout: 60_000 },
     assert.equal(mine[0].payloads.uplink.packets, sent, 'the merged report counts every packet once');
   });
 
-  it('refuses --workers > 1 outside bump mode, with the reason', async (t) => {
+  it('refuses --workers > 1 in file mode and with redirection, with the reason', async (t) => {
     const dir = tempDir(t);
     const fleet = join(dir, 'fleet.yaml');
     writeFileSync(
@@ -228,10 +231,21 @@ describe('gateway --workers 2 (loopback bump in the wire)', { timeout: 60_000 },
     await assert.rejects(run(['--config', fleet, '--workers', '2', '--quiet']), (e: unknown) => {
       assert.ok(e instanceof FleetgateError);
       assert.equal(e.code, 'FG_ERR_USAGE');
-      assert.match(e.message, /--workers 2: several workers need bump-in-the-wire mode .* file mode, which runs on one thread/);
+      assert.match(e.message, /--workers 2: several workers need live ports .* file mode, which runs on one thread/);
       return true;
     });
     await assert.rejects(run(['--config', fleet, '--workers', '0']), /--workers must be an integer from 1 to 64/);
+
+    // redirection: one Redirector per process (its socket owns localPort)
+    const red = join(dir, 'red.yaml');
+    writeFileSync(
+      red,
+      [
+        'operator: { id: op-mw }', 'gateway:', '  id: gw-mw', '  deviceSubnets: [10.128.0.0/24]', '  ports:', '    devices: { kind: tun, name: fgred0 }',
+        '  junction:', '    redirection:', '      primary: { address: 192.0.2.2, protocol: vxlan, port: 4790 }', 'devices: []', '',
+      ].join('\n'),
+    );
+    await assert.rejects(run(['--config', red, '--workers', '2', '--quiet']), /--workers 2: gateway.junction.redirection runs on one worker only/);
 
     // bump mode without the native addon: a clear FG_ERR_UNSUPPORTED before anything is opened
     const bump = join(dir, 'bump.yaml');

@@ -60,3 +60,22 @@ test('a worker with nothing open (idle, stopped or gone) does not hold intervals
   m.finish();
   assert.deepEqual(out.map((r) => r.recordId), ['gw:60000:10.0.0.2', 'gw:180000:10.0.0.3']);
 });
+
+test('workers idle at start (nothing open on any) do not make later parts late', () => {
+  const out: InspectionReportOut[] = [];
+  const m = new ReportMerger(2, 2, (r) => out.push(r));
+  // the first flushes of both workers come before any packet (and before their idle tick)
+  m.add(0, [], null);
+  m.add(1, [], null);
+  m.add(0, [], 60_000);
+  m.add(1, [], 60_000);
+  // the gateway stops: each worker sends its part of the same interval, with nothing open any more
+  m.add(0, [part(120_000, '10.0.0.2', 2, [['1.1.1.1', 10]], [['ICMP', 10]])], null);
+  assert.equal(out.length, 0, 'worker 1 still has the interval open');
+  m.add(1, [part(120_000, '10.0.0.2', 5, [['2.2.2.2', 10]], [['HTTP', 10]])], null);
+  assert.equal(out.length, 1, 'one merged report');
+  assert.equal(out[0].recordId, 'gw:120000:10.0.0.2');
+  assert.equal(out[0].payloads.uplink.packets, 7);
+  assert.equal(m.merged, 1);
+  assert.equal(m.lateParts, 0);
+});

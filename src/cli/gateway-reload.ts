@@ -1,0 +1,19 @@
+// What a `fleetgate gateway` reload (SIGHUP or the config file watch) cannot apply while running, for
+// its reload line; shared by the one-thread and --workers paths.
+import type { FleetConfig } from '../control/config/load-config.js';
+import type { GatewayOutputs } from './gateway-outputs.js';
+
+/**
+ * What needs a restart in a new config (the rest is applied): the ports and the gateway id, and EVE
+ * records for outputs added by the reload when no output took them at start (they are not built).
+ */
+export function restartNeeded(old: FleetConfig | undefined, cfg: FleetConfig, outputs: GatewayOutputs, eveAtStart: boolean): string[] {
+  const out = (['ports', 'id'] as const).filter((k) => JSON.stringify(old?.gateway[k]) !== JSON.stringify(cfg.gateway[k])).map((k) => `gateway.${k}`);
+  if (!eveAtStart && outputs.wants('eve')) out.push('EVE records for the new outputs (no output took them at start)');
+  return out;
+}
+
+/** The reload line's tail naming what needs a restart ('' when nothing does). */
+export function restartSuffix(needed: readonly string[]): string {
+  return needed.length > 0 ? `; restart to apply: ${needed.join(', ')}` : '';
+}

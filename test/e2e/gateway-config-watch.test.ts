@@ -1,0 +1,161 @@
+// End to end, `fleetgate gateway` as a loopback bump in the wire (VXLAN port on 127.0.0.1) re-reads its
+// config when the FILE changes (--watch-config, the default; no SIGHUP here), on one thread and with
+// --workers 2, and applies outputs changes on the reload:
+//
+//   test (UDP socket) ── VXLAN ──► fleetgate VXLAN port ──► back to the test, as it came
+//                                         └── mirror copies (VXLAN VNI 99, once the file adds the peer)
+//
+// Steps, 20 packets after each: (1) config with one JSONL output `archive`; (2) an editor-style save
+// (new file renamed over the config) adds a mirror peer and a second JSONL output `extra` → one reload,
+// `outputs 1 kept, 1 added`, every packet mirrored; (3) an in-place write adds a device → one reload;
+// (4) an in-place write with an invalid VNI → refused with its path, the running config (mirror peer)
+// stays. At the end: one flow through everything, `archive` (kept) and `extra` (added) both hold the
+// records emitted after the reload, and no reload ran twice for one save.
+import { describe, it, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Background } from './_support/netns.js';
+import { DEVICE_IMSI, DEVICE_IP, SERVER_IP, canRunLab, settle, tempDir } from './_support/lab-traffic.js';
+import { stoppedSummary } from './_support/junction-lab.js';
+import { bindLoopback, vxlanDatagram, waitFor } from '../_support/loopback-vxlan.js';
+import { loadNative, nativeLoadError } from '../../src/io/native/index.js';
+
+const PER_PHASE = 20;
+
+interface Step {
+  mirror: 'none' | 'peer' | 'invalid';
+  extraOutput: boolean;
+  secondDevice: boolean;
+}
+
+function fleetText(dir: string, gwPort: number, mirrorPort: number, s: Step): string {
+  const lines = [
+    'operator: { id: op-e2e }',
+    'gateway:',
+    '  id: gw-e2e',
+    '  deviceSubnets: [10.128.0.0/24]',
+    '  inspection: { intervalSeconds: 60 }',
+    '  ports:',
+    `    devices: { kind: vxlan, address: 127.0.0.1, port: ${gwPort}, replyPort: 0 }`,
+    '  outputs:',
+    `    spool: { dir: ${join(dir, 'spool')} }`,
+    '    sinks:',
+    `      - { name: archive, kind: jsonl, types: [inspection, flow], path: ${join(dir, 'archive.jsonl')} }`,
+  ];
+  if (s.extraOutput) lines.push(`      - { name: extra, kind: jsonl, types: [inspection, flow], path: ${join(dir, 'extra.jsonl')} }`);
+  if (s.mirror !== 'none') {
+    const vni = s.mirror === 'invalid' ? 16777216 : 99;
+    lines.push('  junction:', '    mirroring:', '      peers:', `        - { address: 127.0.0.1, protocol: vxlan, vni: ${vni}, port: ${mirrorPort} }`);
+  }
+  lines.push('devices:', `  - { imsi: "${DEVICE_IMSI}", ip: ${DEVICE_IP}, name: meter-e2e }`);
+  if (s.secondDevice) lines.push('  - { imsi: "001010000000099", ip: 10.128.0.99, name: meter-2 }');
+  return lines.join('\n') + '\n';
+}
+
+const records = (path: string) =>
+  readFileSync(path, 'utf8').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as { type: string; record: Record<string, unknown> });
+
+async function scenario(t: TestContext, workers: number): Promise<void> {
+  const base = 20000 + Math.floor(Math.random() * 30000);
+  const GW_PORT = base;
+  const MIRROR_PORT = base + 1;
+  const dir = tempDir(t);
+  const fleet = join(dir, 'fleet.yaml');
+  const write = (s: Step, how: 'rename' | 'in-place') => {
+    const text = fleetText(dir, GW_PORT, MIRROR_PORT, s);
+    if (how === 'in-place') writeFileSync(fleet, text);
+    else {
+      writeFileSync(join(dir, '.fleet.yaml.tmp'), text);
+      renameSync(join(dir, '.fleet.yaml.tmp'), fleet);
+    }
+  };
+  write({ mirror: 'none', extraOutput: false, secondDevice: false }, 'in-place');
+
+  const device = createSocket('udp4');
+  const mirror = createSocket('udp4');
+  t.after(() => {
+    device.close();
+    mirror.close();
+  });
+  let back = 0;
+  let copies = 0;
+  device.on('message', () => back++);
+  mirror.on('message', () => copies++);
+  await bindLoopback(device, 0);
+  await bindLoopback(mirror, MIRROR_PORT);
+
+  const script = resolve(process.cwd(), 'dist/test/e2e/_support/run-gateway.js');
+  const args = [script, '--config', fleet, '--out', join(dir, 'reports.jsonl'), '--status-every', '0', ...(workers > 1 ? ['--workers', String(workers)] : [])];
+  const gw = new Background(spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] }));
+  t.after(() => gw.stop('SIGKILL'));
+  await gw.waitFor(/fleetgate gateway: ready \(bump\)/, 'the gateway');
+
+  let seq = 0;
+  const phase = async (): Promise<void> => {
+    const want = back + PER_PHASE;
+    for (let i = 0; i < PER_PHASE; i++) device.send(vxlanDatagram(DEVICE_IP, SERVER_IP, `reading ${seq++}`), GW_PORT, '127.0.0.1');
+    await waitFor(() => back >= want, () => `${want} datagrams back (got ${back})`, 5000);
+  };
+  const reloads = () => gw.out.split('\n').filter((l) => /fleetgate gateway: reload(ed| refused)/.test(l));
+
+  await phase();
+  await settle(200);
+  assert.equal(copies, 0, 'no mirroring yet');
+
+  const t0 = Date.now();
+  write({ mirror: 'peer', extraOutput: true, secondDevice: false }, 'rename');
+  await gw.waitFor(/reloaded .*1 device\(s\); mirror peers 0 kept, 1 added, 0 removed; redirection \w+; outputs 1 kept, 1 added, 0 replaced, 0 removed/, 'the reload after the rename');
+  t.diagnostic(`workers ${workers}: rename-over save → reload line after ${Date.now() - t0} ms`);
+  await phase();
+  await waitFor(() => copies >= PER_PHASE, () => `${PER_PHASE} mirror copies (got ${copies})`, 5000);
+
+  const t1 = Date.now();
+  write({ mirror: 'peer', extraOutput: true, secondDevice: true }, 'in-place');
+  await gw.waitFor(/reloaded .*2 device\(s\); mirror peers 1 kept, 0 added, 0 removed; redirection \w+; outputs 2 kept, 0 added/, 'the reload after the in-place write');
+  t.diagnostic(`workers ${workers}: in-place write → reload line after ${Date.now() - t1} ms`);
+
+  write({ mirror: 'invalid', extraOutput: true, secondDevice: true }, 'in-place');
+  await gw.waitFor(/reload refused/, 'the refusal');
+  assert.match(gw.out, /reload refused, the running config stays: .*fleet\.yaml:\d+:\d+: gateway\.junction\.mirroring\.peers\[0\]\.vni/);
+  await phase();
+  await waitFor(() => copies >= 2 * PER_PHASE, () => `${2 * PER_PHASE} mirror copies (got ${copies})`, 5000);
+  await settle(600); // a second reload for the same bytes would show up by now
+
+  assert.equal(await gw.stop('SIGTERM'), 0, gw.out);
+  assert.equal(reloads().length, 3, `one reload per change, none twice:\n${reloads().join('\n')}`);
+  assert.equal(back, 3 * PER_PHASE, 'every datagram came back: the port was never restarted');
+  assert.equal(copies, 2 * PER_PHASE, 'the invalid file left the mirror peer running');
+  const sum = stoppedSummary(gw.out) as { flows: number };
+  assert.equal(sum.flows, 1, 'the flow lived through the reloads');
+
+  // the kept output and the added one both got the records emitted after the reload (reports and the
+  // flow are written when the gateway stops)
+  for (const name of ['archive', 'extra']) {
+    const r = records(join(dir, `${name}.jsonl`));
+    const up = r.filter((x) => x.type === 'inspection' && x.record.imsi === DEVICE_IMSI).reduce((n, x) => n + (x.record.payloads as { uplink: { packets: number } }).uplink.packets, 0);
+    t.diagnostic(`workers ${workers}: output ${name}: ${r.length} records (${r.map((x) => x.type).join(', ')})`);
+    assert.equal(up, 3 * PER_PHASE, `${name}: the reports count every packet`);
+    assert.equal(r.filter((x) => x.type === 'flow').length, 1, `${name}: the flow record`);
+    assert.match(gw.out, new RegExp(`output ${name}: queued \\d+, sent ${r.length},`), `${name}: its counters`);
+  }
+}
+
+describe('e2e: gateway re-reads its config file when it changes (loopback bump in the wire)', { timeout: 90_000 }, () => {
+  it('one thread: rename and in-place writes reload; outputs change on the reload; an invalid file is refused', async (t) => {
+    if (!canRunLab(t)) return;
+    await scenario(t, 1);
+  });
+
+  it('--workers 2: the same, the main thread applying outputs and relaying the config', async (t) => {
+    if (!canRunLab(t)) return;
+    if (!loadNative()) {
+      if (process.env.CI) assert.fail(`native addon not built: ${nativeLoadError()} (CI must run this test)`);
+      t.skip(`native addon not built: ${nativeLoadError()}`);
+      return;
+    }
+    await scenario(t, 2);
+  });
+});

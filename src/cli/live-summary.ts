@@ -19,7 +19,7 @@ export function liveSummary(pipeline: Pipeline, devices: DeviceDirectory) {
       f.forEachActive((idx) => {
         if (a.device[idx] >= 0) online.add(a.device[idx]);
         const name = pipeline.classify.labels.name(a.app[idx]);
-        appBytes.set(name, (appBytes.get(name) ?? 0) + f.bytes0[idx] + f.bytes1[idx]);
+        appBytes.set(name, (appBytes.get(name) ?? 0) + f.bytesAB(idx) + f.bytesBA(idx));
       });
       const top = [...appBytes.entries()]
         .sort((x, y) => y[1] - x[1])

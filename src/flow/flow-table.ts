@@ -66,6 +66,12 @@ export interface FlowTableStats {
 }
 
 const FREE = 255;
+/** Layout of FlowTable.counters: COUNTER_STRIDE numbers per flow. */
+export const COUNTER_STRIDE = 4;
+export const C_PKTS_AB = 0;
+export const C_PKTS_BA = 1;
+export const C_BYTES_AB = 2;
+export const C_BYTES_BA = 3;
 const MAX_CAPACITY = 1 << 25;
 /** dirBits flag: the current period (after an active-timeout restart) has no packet yet. */
 const PERIOD_EMPTY = 0x10;
@@ -113,13 +119,13 @@ export class FlowTable {
   /** flowHash of the flow (symmetric, int32). */
   readonly hash: Int32Array;
 
-  // Counters of the current period (since creation or the last active-timeout restart).
-  /** Packets A→B and B→A. */
-  readonly pkts0: Float64Array;
-  readonly pkts1: Float64Array;
-  /** IP-layer bytes (p.ipLen) A→B and B→A. */
-  readonly bytes0: Float64Array;
-  readonly bytes1: Float64Array;
+  /**
+   * Counters of the current period (since creation or the last active-timeout restart), COUNTER_STRIDE
+   * per flow side by side, so that counting a packet and reading a flow's totals touch one cache line:
+   * [idx * 4 + C_PKTS_AB] packets A→B, C_PKTS_BA packets B→A, C_BYTES_AB / C_BYTES_BA IP-layer bytes
+   * (p.ipLen). Read them with pktsAB(idx) & co., or directly where it is hot.
+   */
+  readonly counters: Float64Array;
   /** Time (µs) of the period's first packet, and of the flow's latest packet. */
   readonly firstUs: Float64Array;
   readonly lastUs: Float64Array;
@@ -173,10 +179,7 @@ export class FlowTable {
     this.tunnelId = new Uint32Array(cap);
     this.tunnelKind = new Uint8Array(cap);
     this.hash = new Int32Array(cap);
-    this.pkts0 = new Float64Array(cap);
-    this.pkts1 = new Float64Array(cap);
-    this.bytes0 = new Float64Array(cap);
-    this.bytes1 = new Float64Array(cap);
+    this.counters = new Float64Array(cap * COUNTER_STRIDE);
     this.firstUs = new Float64Array(cap);
     this.lastUs = new Float64Array(cap);
     this.tcpFlags0 = new Uint8Array(cap);
@@ -306,13 +309,15 @@ export class FlowTable {
     for (let guard = this.capacity; guard > 0; guard--) {
       const i = period.head[0];
       if (i < 0 || this.firstUs[i] > activeLimit) break;
-      if (this.pkts0[i] + this.pkts1[i] > 0) {
+      const c = this.counters;
+      const o = i * COUNTER_STRIDE;
+      if (c[o + C_PKTS_AB] + c[o + C_PKTS_BA] > 0) {
         onExpire(i, 'active');
         this.stats.activeRestarts++;
-        this.pkts0[i] = 0;
-        this.pkts1[i] = 0;
-        this.bytes0[i] = 0;
-        this.bytes1[i] = 0;
+        c[o] = 0;
+        c[o + 1] = 0;
+        c[o + 2] = 0;
+        c[o + 3] = 0;
         this.tcpFlags0[i] = 0;
         this.tcpFlags1[i] = 0;
       }
@@ -364,6 +369,24 @@ export class FlowTable {
         i = pv;
       }
     }
+  }
+
+  /** Packets A→B (side A = the flow's first sender) in the current period. */
+  pktsAB(idx: number): number {
+    return this.counters[idx * COUNTER_STRIDE + C_PKTS_AB];
+  }
+
+  pktsBA(idx: number): number {
+    return this.counters[idx * COUNTER_STRIDE + C_PKTS_BA];
+  }
+
+  /** IP-layer bytes A→B in the current period. */
+  bytesAB(idx: number): number {
+    return this.counters[idx * COUNTER_STRIDE + C_BYTES_AB];
+  }
+
+  bytesBA(idx: number): number {
+    return this.counters[idx * COUNTER_STRIDE + C_BYTES_BA];
   }
 
   /** Frees a live flow without any callback (e.g. a stage decided it is over). No-op for a free index. */
@@ -530,10 +553,12 @@ export class FlowTable {
     this.tunnelId[idx] = k.tunnelId;
     this.tunnelKind[idx] = k.tunnelKind;
     this.hash[idx] = h;
-    this.pkts0[idx] = 0;
-    this.pkts1[idx] = 0;
-    this.bytes0[idx] = 0;
-    this.bytes1[idx] = 0;
+    const c = this.counters;
+    const co = idx * COUNTER_STRIDE;
+    c[co] = 0;
+    c[co + 1] = 0;
+    c[co + 2] = 0;
+    c[co + 3] = 0;
     this.firstUs[idx] = ts;
     this.lastUs[idx] = ts;
     this.tcpFlags0[idx] = 0;
@@ -564,13 +589,15 @@ export class FlowTable {
     if (ts > this.lastUs[idx]) this.lastUs[idx] = ts;
     const flags = tcp ? p.tcpFlags & 0xff : 0;
     if (dir === 0) {
-      this.pkts0[idx]++;
-      this.bytes0[idx] += p.ipLen;
+      const o = idx * COUNTER_STRIDE;
+      this.counters[o + C_PKTS_AB]++;
+      this.counters[o + C_BYTES_AB] += p.ipLen;
       this.tcpFlags0[idx] |= flags;
       bits |= DirBit.SEEN_A | (flags & TcpFlag.FIN ? DirBit.FIN_A : 0);
     } else {
-      this.pkts1[idx]++;
-      this.bytes1[idx] += p.ipLen;
+      const o = idx * COUNTER_STRIDE;
+      this.counters[o + C_PKTS_BA]++;
+      this.counters[o + C_BYTES_BA] += p.ipLen;
       this.tcpFlags1[idx] |= flags;
       bits |= DirBit.SEEN_B | (flags & TcpFlag.FIN ? DirBit.FIN_B : 0);
     }

@@ -15,7 +15,7 @@ const S = 1e6;
 function collector(t: FlowTable) {
   const got: string[] = [];
   const cb = (idx: number, reason: ExpireReason) => {
-    got.push(`${reason} ${t.keyText(idx)} ${t.pkts0[idx]}/${t.pkts1[idx]}`);
+    got.push(`${reason} ${t.keyText(idx)} ${t.pktsAB(idx)}/${t.pktsBA(idx)}`);
   };
   return { got, cb };
 }
@@ -98,12 +98,12 @@ test('active timeout: reported, stays, counters restart', () => {
   assert.deepEqual(got, ['active UDP 10.0.0.1:1 <-> 10.0.0.2:2 4/4']);
   assert.equal(t.stats.activeRestarts, 1);
   assert.equal(t.isLive(idx), true);
-  assert.equal(t.pkts0[idx] + t.pkts1[idx], 0);
-  assert.equal(t.bytes0[idx] + t.bytes1[idx], 0);
+  assert.equal(t.pktsAB(idx) + t.pktsBA(idx), 0);
+  assert.equal(t.bytesAB(idx) + t.bytesBA(idx), 0);
   // the next packet opens the new period and is counted in the same direction as before
   const again = t.track(packet(u(75, true)));
   assert.equal(again, idx);
-  assert.equal(t.pkts1[idx], 1);
+  assert.equal(t.pktsBA(idx), 1);
   assert.equal(t.firstUs[idx], 75 * S);
   got.length = 0;
   t.expire(134 * S, cb);

@@ -22,8 +22,8 @@ for (const [family, src, dst, id] of [
     const base: PacketSpec = { src, dst, proto: IpProto.UDP, sport: 5000, dport: 53 };
     const idx = datagram(base, id).map((s) => t.track(packet(s)));
     assert.deepEqual(idx, [idx[0], idx[0], idx[0]]);
-    assert.equal(t.pkts0[idx[0]], 3);
-    assert.equal(t.bytes0[idx[0]], 3520);
+    assert.equal(t.pktsAB(idx[0]), 3);
+    assert.equal(t.bytesAB(idx[0]), 3520);
     assert.equal(t.stats.fragmentsMatched, 2);
     assert.equal(t.stats.fragmentsOrphan, 0);
     assert.equal(t.stats.active, 1);
@@ -32,7 +32,7 @@ for (const [family, src, dst, id] of [
     const ps = datagram(back, 77).map((s) => packet(s));
     for (const p of ps) assert.equal(t.track(p), idx[0]);
     assert.deepEqual(ps.map((p) => p.flowDir), [1, 1, 1]);
-    assert.equal(t.pkts1[idx[0]], 3);
+    assert.equal(t.pktsBA(idx[0]), 3);
     // an unfragmented packet of the same flow still matches normally
     assert.equal(t.track(packet(base)), idx[0]);
   });

@@ -25,10 +25,10 @@ test('both directions land in one flow with per-direction counters', () => {
   assert.equal(p.flowIdx, i0);
   assert.equal(t.stats.active, 1);
   assert.equal(t.stats.created, 1);
-  assert.equal(t.pkts0[i0], 2);
-  assert.equal(t.pkts1[i0], 2);
-  assert.equal(t.bytes0[i0], 360);
-  assert.equal(t.bytes1[i0], 1560);
+  assert.equal(t.pktsAB(i0), 2);
+  assert.equal(t.pktsBA(i0), 2);
+  assert.equal(t.bytesAB(i0), 360);
+  assert.equal(t.bytesBA(i0), 1560);
   assert.equal(t.tcpFlags0[i0], SYN | ACK | PSH);
   assert.equal(t.tcpFlags1[i0], SYN | ACK);
   assert.equal(t.firstUs[i0], 1_000_000);
@@ -71,8 +71,8 @@ test('IPv6 flows: both directions, text form, address bytes', () => {
   const i = t.track(packet(spec));
   assert.equal(t.track(packet(reversed(spec))), i);
   assert.equal(t.ipVersion[i], 6);
-  assert.equal(t.pkts0[i], 1);
-  assert.equal(t.pkts1[i], 1);
+  assert.equal(t.pktsAB(i), 1);
+  assert.equal(t.pktsBA(i), 1);
   assert.equal(t.keyText(i), 'UDP [2001:db8::1]:5353 <-> [2001:db8:0:1::53]:53');
   const out = new Uint8Array(16);
   assert.equal(t.addrB(i, out), 16);
@@ -121,8 +121,8 @@ test('GTP-U uplink and downlink carry different TEIDs but are one flow', () => {
   const up = t.track(packet({ ...c2s, tunnel: [TunnelKind.GTPU, 0x1001] }));
   const down = t.track(packet({ ...reversed(c2s), tunnel: [TunnelKind.GTPU, 0x2002] }));
   assert.equal(down, up);
-  assert.equal(t.pkts0[up], 1);
-  assert.equal(t.pkts1[up], 1);
+  assert.equal(t.pktsAB(up), 1);
+  assert.equal(t.pktsBA(up), 1);
 });
 
 test('a flow from a host to itself counts in direction 0', () => {
@@ -130,8 +130,8 @@ test('a flow from a host to itself counts in direction 0', () => {
   const spec: PacketSpec = { src: '127.0.0.1', dst: '127.0.0.1', proto: IpProto.UDP, sport: 9, dport: 9 };
   const i = t.track(packet(spec));
   assert.equal(t.track(packet(spec)), i);
-  assert.equal(t.pkts0[i], 2);
-  assert.equal(t.pkts1[i], 0);
+  assert.equal(t.pktsAB(i), 2);
+  assert.equal(t.pktsBA(i), 0);
 });
 
 test('packets without an IP layer get -1', () => {

@@ -6,15 +6,14 @@
 
 import { DeviceInterval, addFlowDelta, type FlowDelta, type FlowDestination } from './interval-accumulator.js';
 import { growDense } from '../../core/dense-array.js';
+import { COUNTER_STRIDE, C_BYTES_AB, C_BYTES_BA, C_PKTS_AB, C_PKTS_BA } from '../../flow/flow-table.js';
 import { buildInspectionReport, type InspectionReportOut, type ReportContext, type ReportDevice } from './report-builder.js';
 
 /** The flow-table columns the aggregator reads (indexed by flow index). */
 export interface FlowCounters {
   readonly capacity: number;
-  readonly pkts0: ArrayLike<number>;
-  readonly pkts1: ArrayLike<number>;
-  readonly bytes0: ArrayLike<number>;
-  readonly bytes1: ArrayLike<number>;
+  /** COUNTER_STRIDE numbers per flow: packets A→B, B→A, bytes A→B, B→A (flow-table.ts). */
+  readonly counters: Float64Array;
   forEachActive(fn: (idx: number) => void): void;
   /** Every live flow counted since the previous call (the flows whose counters may have changed). */
   forEachTouched(fn: (idx: number) => void): void;
@@ -50,10 +49,8 @@ export interface AggregatorOptions extends ReportContext {
 }
 
 export class InspectionAggregator {
-  private readonly repPkts0: Float64Array;
-  private readonly repPkts1: Float64Array;
-  private readonly repBytes0: Float64Array;
-  private readonly repBytes1: Float64Array;
+  /** What was reported of each flow's counters, laid out as FlowCounters.counters (one cache line read). */
+  private readonly reported: Float64Array;
   /** Accumulators of the open interval, by device identity. */
   private open = new Map<string, OpenDevice>();
   /** The open interval's accumulator by device index: a cache of `open`, cleared whenever device
@@ -75,10 +72,7 @@ export class InspectionAggregator {
     private readonly emit: (r: InspectionReportOut) => void,
   ) {
     const n = flows.capacity;
-    this.repPkts0 = new Float64Array(n);
-    this.repPkts1 = new Float64Array(n);
-    this.repBytes0 = new Float64Array(n);
-    this.repBytes1 = new Float64Array(n);
+    this.reported = new Float64Array(n * COUNTER_STRIDE);
   }
 
   /** Start of the interval open now (µs), or -1 before the first packet. Every interval ending at or
@@ -126,10 +120,7 @@ export class InspectionAggregator {
   flowCreated(idx: number): void {
     if (idx >= this.destOf.length) growDense(this.destOf, idx, undefined);
     this.destOf[idx] = undefined;
-    this.repPkts0[idx] = 0;
-    this.repPkts1[idx] = 0;
-    this.repBytes0[idx] = 0;
-    this.repBytes1[idx] = 0;
+    this.reported.fill(0, idx * COUNTER_STRIDE, idx * COUNTER_STRIDE + COUNTER_STRIDE);
     const dev = this.describe.device(idx);
     if (dev >= 0) this.acc(dev).newFlows++;
   }
@@ -138,10 +129,7 @@ export class InspectionAggregator {
   flowEnded(idx: number, restarting: boolean): void {
     this.takeDelta(idx);
     if (restarting) {
-      this.repPkts0[idx] = 0;
-      this.repPkts1[idx] = 0;
-      this.repBytes0[idx] = 0;
-      this.repBytes1[idx] = 0;
+      this.reported.fill(0, idx * COUNTER_STRIDE, idx * COUNTER_STRIDE + COUNTER_STRIDE);
     }
   }
 
@@ -170,16 +158,18 @@ export class InspectionAggregator {
   private readonly takeDeltaOf = (idx: number): void => this.takeDelta(idx);
 
   private takeDelta(idx: number): void {
-    const f = this.flows;
-    const p0 = f.pkts0[idx] - this.repPkts0[idx];
-    const p1 = f.pkts1[idx] - this.repPkts1[idx];
+    const c = this.flows.counters;
+    const r = this.reported;
+    const o = idx * COUNTER_STRIDE;
+    const p0 = c[o + C_PKTS_AB] - r[o + C_PKTS_AB];
+    const p1 = c[o + C_PKTS_BA] - r[o + C_PKTS_BA];
     if (p0 === 0 && p1 === 0) return;
-    const b0 = f.bytes0[idx] - this.repBytes0[idx];
-    const b1 = f.bytes1[idx] - this.repBytes1[idx];
-    this.repPkts0[idx] = f.pkts0[idx];
-    this.repPkts1[idx] = f.pkts1[idx];
-    this.repBytes0[idx] = f.bytes0[idx];
-    this.repBytes1[idx] = f.bytes1[idx];
+    const b0 = c[o + C_BYTES_AB] - r[o + C_BYTES_AB];
+    const b1 = c[o + C_BYTES_BA] - r[o + C_BYTES_BA];
+    r[o] = c[o];
+    r[o + 1] = c[o + 1];
+    r[o + 2] = c[o + 2];
+    r[o + 3] = c[o + 3];
     const dev = this.describe.device(idx);
     if (dev < 0) return;
     const d = this.delta;

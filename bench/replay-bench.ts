@@ -62,6 +62,10 @@ for (const [label, extra] of variants) {
   if (!r.ok) throw new Error(`${label} failed:\n${r.stderr}`);
   rows.push({ tool: label, seconds: r.seconds, rssKb: r.maxRssKb });
 }
+// not a product mode: the packet core alone (decode + flow table), to show what Inspection costs around it
+const core = runBest(node, [resolve('dist/bench/header-path-only.js'), pcap]);
+if (!core.ok) throw new Error(`header path alone failed:\n${core.stderr}`);
+rows.push({ tool: '(decode + flows only)', seconds: core.seconds, rssKb: core.maxRssKb });
 const peers: [string, string, string[]][] = [
   ['softflowd -r', 'softflowd', ['-r', pcap, '-n', '127.0.0.1:9', '-d']],
   ['ndpiReader -i', 'ndpiReader', ['-i', pcap, '-q', '-v', '0']],
@@ -91,6 +95,10 @@ console.log('\nratios use the faster of 1 and ' + WORKERS + ' workers:');
 if (soft) console.log(`target >= 3x softflowd (header path): ${(soft.seconds / header).toFixed(2)}x ${soft.seconds / header >= 3 ? 'MET' : 'NOT MET'}`);
 if (ndpi) console.log(`target >= 10x ndpiReader (header path): ${(ndpi.seconds / header).toFixed(2)}x ${ndpi.seconds / header >= 10 ? 'MET' : 'NOT MET'}`);
 if (ndpi) console.log(`target >= 3x ndpiReader (with DPI): ${(ndpi.seconds / dpi).toFixed(2)}x ${ndpi.seconds / dpi >= 3 ? 'MET' : 'NOT MET'}`);
+if (soft) {
+  const coreSec = rows.find((r) => r.tool === '(decode + flows only)')!.seconds;
+  console.log(`(for comparison, not a target: decode + flow table alone, no Inspection: ${(soft.seconds / coreSec).toFixed(2)}x softflowd)`);
+}
 
 const mem = measureMemoryPerFlow(1_000_000, false);
 console.log(`\nmemory per active flow with ${mem.created} concurrent flows: ${mem.bytesPerFlow.toFixed(0)} bytes (target <= 300) ${mem.bytesPerFlow <= 300 ? 'MET' : 'NOT MET'}`);

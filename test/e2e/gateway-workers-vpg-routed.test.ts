@@ -19,7 +19,7 @@ import { NetnsLab, type Background } from './_support/netns.js';
 import { buildVpg, routeDevicesIntoTun, stoppedSummary } from './_support/junction-lab.js';
 import { startTunnelUe, ueStats } from './_support/tunnel-ue.js';
 import {
-  DEVICE_IMSI, DEVICE_IP, SERVER_IP, canRunLab, reportTotals, runClients, settle, startCapture, startServers, tempDir, tsharkCounts, wireServer, writeConfig,
+  DEVICE_IMSI, DEVICE_IP, SERVER_IP, buildRouted, canRunLab, reportTotals, routeThroughTuns, runClients, settle, startCapture, startServers, tempDir, tsharkCounts, writeConfig,
 } from './_support/lab-traffic.js';
 import { flowWorkerOfIpv4 } from '../../src/io/native/index.js';
 import { parseIPv4 } from '../../src/core/ip.js';
@@ -153,34 +153,18 @@ describe('e2e: gateway --workers 2 in vpg and routed modes', { timeout: 180_000 
     if (!canRunLab(t)) return;
     const lab = new NetnsLab(t);
     const dir = tempDir(t);
-    const dev = lab.netns('d');
-    const gw = lab.netns('g');
-    const srv = lab.netns('s');
-    const vd = `vd${lab.id}`;
-    const vg = `vg${lab.id}`;
+    const r = buildRouted(lab);
     const tunD = `fgd${lab.id}`;
     const tunN = `fgn${lab.id}`;
-    lab.veth(dev, vd, gw, vg);
-    lab.exec(dev, `ip addr add ${DEVICE_IP}/24 dev ${vd} && ip route add default via 10.128.0.1`);
-    lab.exec(gw, `ip addr add 10.128.0.1/24 dev ${vg}`);
-    const vgs = wireServer(lab, gw, srv);
-    await startServers(lab, srv, dir);
-    lab.exec(srv, EXTRA.map((a) => `ip addr add ${a}/24 dev vs${lab.id}`).join(' && '));
+    await startServers(lab, r.srv, dir);
+    lab.exec(r.srv, EXTRA.map((a) => `ip addr add ${a}/24 dev vs${lab.id}`).join(' && '));
     const config = writeConfig(dir, [`devices: { kind: tun, name: ${tunD} }`, `network: { kind: tun, name: ${tunN} }`].join('\n'));
     const reports = join(dir, 'reports.jsonl');
-    const gateway = await startWorkersGateway(lab, gw, config, reports);
+    const gateway = await startWorkersGateway(lab, r.gw, config, reports);
     assert.match(gateway.out, /ready \(routed\): devices tun .*, network tun .*, 2 workers/);
-    // from the device veth into the devices TUN, from the server veth into the network TUN; what
-    // fleetgate writes into either TUN is routed by the main table
-    lab.exec(gw, [
-      `sysctl -qw net.ipv4.conf.${tunD}.rp_filter=0 net.ipv4.conf.${tunN}.rp_filter=0 net.ipv4.conf.${vg}.rp_filter=0 net.ipv4.conf.${vgs}.rp_filter=0`,
-      `ip route add default dev ${tunD} table 100`,
-      `ip route add default dev ${tunN} table 101`,
-      `ip rule add iif ${vg} lookup 100`,
-      `ip rule add iif ${vgs} lookup 101`,
-    ].join(' && '));
+    routeThroughTuns(lab, r, tunD, tunN);
     await reloadReachesBoth(gateway, config);
-    const sum = await trafficMatchesReports(t, lab, dev, vd, gateway, reports, dir);
+    const sum = await trafficMatchesReports(t, lab, r.dev, r.vd, gateway, reports, dir);
     assert.equal(sum.mode, 'routed');
   });
 
@@ -188,30 +172,17 @@ describe('e2e: gateway --workers 2 in vpg and routed modes', { timeout: 180_000 
     if (!canRunLab(t)) return;
     const lab = new NetnsLab(t);
     const dir = tempDir(t);
-    const dev = lab.netns('d');
-    const gw = lab.netns('g');
-    const srv = lab.netns('s');
-    const vd = `vd${lab.id}`;
-    const vg = `vg${lab.id}`;
+    const r = buildRouted(lab);
     const tun = `fgt${lab.id}`;
-    lab.veth(dev, vd, gw, vg);
-    lab.exec(dev, `ip addr add ${DEVICE_IP}/24 dev ${vd} && ip route add default via 10.128.0.1`);
-    lab.exec(gw, `ip addr add 10.128.0.1/24 dev ${vg}`);
-    const vgs = wireServer(lab, gw, srv);
-    await startServers(lab, srv, dir);
-    lab.exec(srv, EXTRA.map((a) => `ip addr add ${a}/24 dev vs${lab.id}`).join(' && '));
+    await startServers(lab, r.srv, dir);
+    lab.exec(r.srv, EXTRA.map((a) => `ip addr add ${a}/24 dev vs${lab.id}`).join(' && '));
     const config = writeConfig(dir, `devices: { kind: tun, name: ${tun} }`);
     const reports = join(dir, 'reports.jsonl');
-    const gateway = await startWorkersGateway(lab, gw, config, reports);
+    const gateway = await startWorkersGateway(lab, r.gw, config, reports);
     assert.match(gateway.out, /ready \(routed\): devices tun .*, 2 workers/);
-    lab.exec(gw, [
-      `sysctl -qw net.ipv4.conf.${tun}.rp_filter=0 net.ipv4.conf.${vg}.rp_filter=0 net.ipv4.conf.${vgs}.rp_filter=0`,
-      `ip route add default dev ${tun} table 100`,
-      `ip rule add iif ${vg} lookup 100`,
-      `ip rule add iif ${vgs} lookup 100`,
-    ].join(' && '));
+    routeThroughTuns(lab, r, tun);
     await reloadReachesBoth(gateway, config);
-    const sum = await trafficMatchesReports(t, lab, dev, vd, gateway, reports, dir);
+    const sum = await trafficMatchesReports(t, lab, r.dev, r.vd, gateway, reports, dir);
     assert.equal(sum.mode, 'routed');
   });
 });

@@ -157,6 +157,47 @@ export interface ConfigExtras {
   tail?: string[];
 }
 
+/** The routed topology: the device namespace (DEVICE_IP on a veth, default route via the gateway), the
+ *  gateway and the server namespaces (wireServer); fleetgate is not started. */
+export interface RoutedLab {
+  dev: string;
+  gw: string;
+  srv: string;
+  /** The device's veth, its peer in the gateway, and the gateway's veth to the server. */
+  vd: string;
+  vg: string;
+  vgs: string;
+}
+
+export function buildRouted(lab: NetnsLab): RoutedLab {
+  const dev = lab.netns('d');
+  const gw = lab.netns('g');
+  const srv = lab.netns('s');
+  const vd = `vd${lab.id}`;
+  const vg = `vg${lab.id}`;
+  lab.veth(dev, vd, gw, vg);
+  lab.exec(dev, `ip addr add ${DEVICE_IP}/24 dev ${vd} && ip route add default via 10.128.0.1`);
+  lab.exec(gw, `ip addr add 10.128.0.1/24 dev ${vg}`);
+  const vgs = wireServer(lab, gw, srv);
+  return { dev, gw, srv, vd, vg, vgs };
+}
+
+/**
+ * Policy routing in the gateway namespace for routed mode: what arrives from the device goes into
+ * `devicesTun`, what arrives from the server into `networkTun` (the same TUN when there is one); what
+ * fleetgate writes into a TUN is then routed by the main table to its destination.
+ */
+export function routeThroughTuns(lab: NetnsLab, r: RoutedLab, devicesTun: string, networkTun: string = devicesTun): void {
+  const tuns = devicesTun === networkTun ? [devicesTun] : [devicesTun, networkTun];
+  lab.exec(r.gw, [
+    `sysctl -qw ${[...tuns, r.vg, r.vgs].map((i) => `net.ipv4.conf.${i}.rp_filter=0`).join(' ')}`,
+    `ip route add default dev ${devicesTun} table 100`,
+    ...(networkTun !== devicesTun ? [`ip route add default dev ${networkTun} table 101`] : []),
+    `ip rule add iif ${r.vg} lookup 100`,
+    `ip rule add iif ${r.vgs} lookup ${networkTun !== devicesTun ? 101 : 100}`,
+  ].join(' && '));
+}
+
 /** YAML text indented under a key (4 spaces: a section of `gateway:`). */
 export function indent4(yamlText: string): string[] {
   return yamlText.split('\n').map((l) => `    ${l}`);

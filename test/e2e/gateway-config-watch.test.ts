@@ -13,14 +13,13 @@
 // records emitted after the reload, and no reload ran twice for one save.
 import { describe, it, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { Background } from './_support/netns.js';
-import { DEVICE_IMSI, DEVICE_IP, SERVER_IP, canRunLab, settle, tempDir } from './_support/lab-traffic.js';
+import { join } from 'node:path';
+import { DEVICE_IMSI, canRunLab, settle, tempDir } from './_support/lab-traffic.js';
+import { deviceLines, loopbackFleetHead, mirrorPeerLines, startLoopbackGateway } from './_support/loopback-gateway.js';
 import { stoppedSummary } from './_support/junction-lab.js';
-import { bindLoopback, vxlanDatagram, waitFor } from '../_support/loopback-vxlan.js';
+import { bindLoopback, waitFor } from '../_support/loopback-vxlan.js';
 import { loadNative, nativeLoadError } from '../../src/io/native/index.js';
 
 const PER_PHASE = 20;
@@ -33,24 +32,15 @@ interface Step {
 
 function fleetText(dir: string, gwPort: number, mirrorPort: number, s: Step): string {
   const lines = [
-    'operator: { id: op-e2e }',
-    'gateway:',
-    '  id: gw-e2e',
-    '  deviceSubnets: [10.128.0.0/24]',
-    '  inspection: { intervalSeconds: 60 }',
-    '  ports:',
-    `    devices: { kind: vxlan, address: 127.0.0.1, port: ${gwPort}, replyPort: 0 }`,
+    ...loopbackFleetHead(gwPort),
     '  outputs:',
     `    spool: { dir: ${join(dir, 'spool')} }`,
     '    sinks:',
     `      - { name: archive, kind: jsonl, types: [inspection, flow], path: ${join(dir, 'archive.jsonl')} }`,
   ];
   if (s.extraOutput) lines.push(`      - { name: extra, kind: jsonl, types: [inspection, flow], path: ${join(dir, 'extra.jsonl')} }`);
-  if (s.mirror !== 'none') {
-    const vni = s.mirror === 'invalid' ? 16777216 : 99;
-    lines.push('  junction:', '    mirroring:', '      peers:', `        - { address: 127.0.0.1, protocol: vxlan, vni: ${vni}, port: ${mirrorPort} }`);
-  }
-  lines.push('devices:', `  - { imsi: "${DEVICE_IMSI}", ip: ${DEVICE_IP}, name: meter-e2e }`);
+  if (s.mirror !== 'none') lines.push(...mirrorPeerLines(mirrorPort, s.mirror === 'peer'));
+  lines.push(...deviceLines());
   if (s.secondDevice) lines.push('  - { imsi: "001010000000099", ip: 10.128.0.99, name: meter-2 }');
   return lines.join('\n') + '\n';
 }
@@ -74,31 +64,13 @@ async function scenario(t: TestContext, workers: number): Promise<void> {
   };
   write({ mirror: 'none', extraOutput: false, secondDevice: false }, 'in-place');
 
-  const device = createSocket('udp4');
   const mirror = createSocket('udp4');
-  t.after(() => {
-    device.close();
-    mirror.close();
-  });
-  let back = 0;
+  t.after(() => mirror.close());
   let copies = 0;
-  device.on('message', () => back++);
   mirror.on('message', () => copies++);
-  await bindLoopback(device, 0);
   await bindLoopback(mirror, MIRROR_PORT);
-
-  const script = resolve(process.cwd(), 'dist/test/e2e/_support/run-gateway.js');
-  const args = [script, '--config', fleet, '--out', join(dir, 'reports.jsonl'), '--status-every', '0', ...(workers > 1 ? ['--workers', String(workers)] : [])];
-  const gw = new Background(spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] }));
-  t.after(() => gw.stop('SIGKILL'));
-  await gw.waitFor(/fleetgate gateway: ready \(bump\)/, 'the gateway');
-
-  let seq = 0;
-  const phase = async (): Promise<void> => {
-    const want = back + PER_PHASE;
-    for (let i = 0; i < PER_PHASE; i++) device.send(vxlanDatagram(DEVICE_IP, SERVER_IP, `reading ${seq++}`), GW_PORT, '127.0.0.1');
-    await waitFor(() => back >= want, () => `${want} datagrams back (got ${back})`, 5000);
-  };
+  const { gw, back, phase: send } = await startLoopbackGateway(t, fleet, dir, GW_PORT, workers > 1 ? ['--workers', String(workers)] : []);
+  const phase = () => send(PER_PHASE);
   const reloads = () => gw.out.split('\n').filter((l) => /fleetgate gateway: reload(ed| refused)/.test(l));
 
   await phase();
@@ -126,7 +98,7 @@ async function scenario(t: TestContext, workers: number): Promise<void> {
 
   assert.equal(await gw.stop('SIGTERM'), 0, gw.out);
   assert.equal(reloads().length, 3, `one reload per change, none twice:\n${reloads().join('\n')}`);
-  assert.equal(back, 3 * PER_PHASE, 'every datagram came back: the port was never restarted');
+  assert.equal(back(), 3 * PER_PHASE, 'every datagram came back: the port was never restarted');
   assert.equal(copies, 2 * PER_PHASE, 'the invalid file left the mirror peer running');
   const sum = stoppedSummary(gw.out) as { flows: number };
   assert.equal(sum.flows, 1, 'the flow lived through the reloads');

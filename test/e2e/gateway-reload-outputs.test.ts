@@ -11,14 +11,13 @@
 // of gateway.outputs holds the Inspection report (enveloped), the finished flow record and its EVE record.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { Background } from './_support/netns.js';
-import { DEVICE_IMSI, DEVICE_IP, SERVER_IP, canRunLab, settle, tempDir } from './_support/lab-traffic.js';
+import { join } from 'node:path';
+import { DEVICE_IMSI, canRunLab, settle, tempDir } from './_support/lab-traffic.js';
+import { deviceLines, loopbackFleetHead, mirrorPeerLines, startLoopbackGateway } from './_support/loopback-gateway.js';
 import { stoppedSummary } from './_support/junction-lab.js';
-import { bindLoopback, vxlanDatagram, waitFor } from '../_support/loopback-vxlan.js';
+import { bindLoopback, waitFor } from '../_support/loopback-vxlan.js';
 
 const PER_PHASE = 20;
 const base = 30000 + Math.floor(Math.random() * 20000);
@@ -27,28 +26,17 @@ const MIRROR_PORT = base + 1;
 
 function writeFleet(path: string, records: string, mirror: 'none' | 'peer' | 'invalid'): void {
   const lines = [
-    'operator: { id: op-e2e }',
-    'gateway:',
-    '  id: gw-e2e',
-    '  deviceSubnets: [10.128.0.0/24]',
-    '  inspection: { intervalSeconds: 60 }',
-    '  ports:',
-    `    devices: { kind: vxlan, address: 127.0.0.1, port: ${GW_PORT}, replyPort: 0 }`,
+    ...loopbackFleetHead(GW_PORT),
     '  outputs:',
     '    sinks:',
     `      - { name: archive, kind: jsonl, path: ${records} }`,
     `      - { name: metrics, kind: prometheus, textfile: ${records}.prom }`,
+    ...(mirror === 'none' ? [] : mirrorPeerLines(MIRROR_PORT, mirror === 'peer')),
+    ...deviceLines(),
+    '',
   ];
-  if (mirror !== 'none') {
-    const vni = mirror === 'invalid' ? 16777216 : 99;
-    lines.push('  junction:', '    mirroring:', '      peers:', `        - { address: 127.0.0.1, protocol: vxlan, vni: ${vni}, port: ${MIRROR_PORT} }`);
-  }
-  lines.push('devices:', `  - { imsi: "${DEVICE_IMSI}", ip: ${DEVICE_IP}, name: meter-e2e }`, '');
   writeFileSync(path, lines.join('\n'));
 }
-
-
-
 
 describe('e2e: gateway reload on SIGHUP and live outputs (loopback bump in the wire)', { timeout: 60_000 }, () => {
   it('a mirror peer added by SIGHUP gets copies; an invalid file is refused; the JSONL output gets the records', async (t) => {
@@ -58,30 +46,13 @@ describe('e2e: gateway reload on SIGHUP and live outputs (loopback bump in the w
     const records = join(dir, 'records.jsonl');
     writeFleet(fleet, records, 'none');
 
-    const device = createSocket('udp4');
     const mirror = createSocket('udp4');
-    t.after(() => {
-      device.close();
-      mirror.close();
-    });
-    let back = 0;
+    t.after(() => mirror.close());
     const copies: Buffer[] = [];
-    device.on('message', () => back++);
     mirror.on('message', (m) => copies.push(m));
-    await bindLoopback(device, 0);
     await bindLoopback(mirror, MIRROR_PORT);
-
-    const script = resolve(process.cwd(), 'dist/test/e2e/_support/run-gateway.js');
-    const gw = new Background(spawn(process.execPath, [script, '--config', fleet, '--out', join(dir, 'reports.jsonl'), '--status-every', '0'], { stdio: ['ignore', 'pipe', 'pipe'] }));
-    t.after(() => gw.stop('SIGKILL'));
-    await gw.waitFor(/fleetgate gateway: ready \(bump\)/, 'the gateway');
-
-    let seq = 0;
-    const phase = async (): Promise<void> => {
-      const want = back + PER_PHASE;
-      for (let i = 0; i < PER_PHASE; i++) device.send(vxlanDatagram(DEVICE_IP, SERVER_IP, `reading ${seq++}`), GW_PORT, '127.0.0.1');
-      await waitFor(() => back >= want, () => `${want} datagrams back (got ${back})`, 5000);
-    };
+    const { gw, back, phase: send } = await startLoopbackGateway(t, fleet, dir, GW_PORT);
+    const phase = () => send(PER_PHASE);
 
     await phase();
     await settle(200);
@@ -103,7 +74,7 @@ describe('e2e: gateway reload on SIGHUP and live outputs (loopback bump in the w
     await waitFor(() => copies.length >= 2 * PER_PHASE, () => `${2 * PER_PHASE} mirror copies (got ${copies.length})`, 5000);
 
     assert.equal(await gw.stop('SIGTERM'), 0, gw.out);
-    assert.equal(back, 3 * PER_PHASE, 'every datagram came back: the port was never restarted');
+    assert.equal(back(), 3 * PER_PHASE, 'every datagram came back: the port was never restarted');
     assert.equal(copies.length, 2 * PER_PHASE, 'one copy per packet once the peer was added, none before');
     const sum = stoppedSummary(gw.out) as { flows: number; mirroring: { sent: number; dropped: number }[] };
     t.diagnostic(`gateway: flows ${sum.flows}, mirroring ${JSON.stringify(sum.mirroring)}`);

@@ -1,28 +1,14 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { parseConfig, ConfigProblems } from '../../../src/control/config/index.js';
+import { parseConfig } from '../../../src/control/config/index.js';
 import { AppCatalog } from '../../../src/classify/catalog/index.js';
+import { hasProblem, problemsOf } from './_support/problems.js';
 
 const BASE = `operator: { id: op-acme }
 gateway: { id: gw-1, deviceSubnets: [10.128.0.0/16] }
 `;
 
-function problems(text: string): ConfigProblems {
-  try {
-    parseConfig(text, 'fleet.yaml');
-  } catch (e) {
-    assert.ok(e instanceof ConfigProblems, `expected ConfigProblems, got ${String(e)}`);
-    return e;
-  }
-  assert.fail('config was accepted');
-}
 
-function has(e: ConfigProblems, path: string, part: string): void {
-  assert.ok(
-    e.problems.some((p) => p.path === path && p.problem.includes(part)),
-    `no problem at ${path} containing "${part}" in:\n${e.message}`,
-  );
-}
 
 test('no applications: an empty list', () => {
   assert.deepEqual(parseConfig(BASE).applications, []);
@@ -60,7 +46,7 @@ test('custom applications are normalized', () => {
 });
 
 test('bad custom applications are reported with their paths', () => {
-  const e = problems(`${BASE}applications:
+  const e = problemsOf(`${BASE}applications:
   - name: ok
     hosts: [a.example]
   - name: bad.name
@@ -74,19 +60,19 @@ test('bad custom applications are reported with their paths', () => {
   - { name: OK, hostz: [b.example] }
   - { name: proto-only, hosts: [c.example], protocol: tcp }
 `);
-  has(e, 'applications[1].name', "letters, digits, '_' or '-'");
-  has(e, 'applications[1].category', 'must be one of: iot-cloud');
-  has(e, 'applications[1].hosts[0]', 'whole label');
-  has(e, 'applications[1].hosts[1]', 'already listed by applications[0] (ok)');
-  has(e, 'applications[1].ips[0]', 'not an IPv4 or IPv6 address');
-  has(e, 'applications[1].cidrs[0]', 'did you mean 10.0.0.0/8');
-  has(e, 'applications[1].ports[0]', 'from 1 to 65535');
-  has(e, 'applications[1].ports[1].proto', 'tcp or udp');
-  has(e, 'applications[1].ports[2]', 'port number, or a mapping');
-  has(e, 'applications[2]', 'at least one of hosts');
-  has(e, 'applications[3].hostz', "unknown key 'hostz'");
-  has(e, 'applications[3].name', 'duplicates the name of applications[0]');
-  has(e, 'applications[4].protocol', 'plain port numbers');
+  hasProblem(e, 'applications[1].name', "letters, digits, '_' or '-'");
+  hasProblem(e, 'applications[1].category', 'must be one of: iot-cloud');
+  hasProblem(e, 'applications[1].hosts[0]', 'whole label');
+  hasProblem(e, 'applications[1].hosts[1]', 'already listed by applications[0] (ok)');
+  hasProblem(e, 'applications[1].ips[0]', 'not an IPv4 or IPv6 address');
+  hasProblem(e, 'applications[1].cidrs[0]', 'did you mean 10.0.0.0/8');
+  hasProblem(e, 'applications[1].ports[0]', 'from 1 to 65535');
+  hasProblem(e, 'applications[1].ports[1].proto', 'tcp or udp');
+  hasProblem(e, 'applications[1].ports[2]', 'port number, or a mapping');
+  hasProblem(e, 'applications[2]', 'at least one of hosts');
+  hasProblem(e, 'applications[3].hostz', "unknown key 'hostz'");
+  hasProblem(e, 'applications[3].name', 'duplicates the name of applications[0]');
+  hasProblem(e, 'applications[4].protocol', 'plain port numbers');
   // one message per problem (the schema and the value checks do not repeat each other)
   assert.equal(e.problems.filter((p) => p.path === 'applications[1].name').length, 1);
   assert.equal(e.problems.filter((p) => p.path === 'applications[1].category').length, 1);
@@ -94,9 +80,9 @@ test('bad custom applications are reported with their paths', () => {
 });
 
 test('a port claimed by two custom applications is an error', () => {
-  const e = problems(`${BASE}applications:
+  const e = problemsOf(`${BASE}applications:
   - { name: a, ports: [9000] }
   - { name: b, ports: [{ proto: udp, port: 9000 }] }
 `);
-  has(e, 'applications[1].ports[0]', 'udp/9000 is already listed by applications[0] (a)');
+  hasProblem(e, 'applications[1].ports[0]', 'udp/9000 is already listed by applications[0] (a)');
 });

@@ -3,27 +3,13 @@
 // which also picks the device by it (a flow the network starts arrives with the downlink TEID).
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { parseConfig, ConfigProblems } from '../../../src/control/config/index.js';
+import { parseConfig } from '../../../src/control/config/index.js';
 import { DeviceDirectory } from '../../../src/control/devices/index.js';
+import { hasProblem, problemsOf } from './_support/problems.js';
 
 const HEAD = 'operator: { id: op }\ngateway: { id: gw, deviceSubnets: [10.128.0.0/16] }\ndevices:\n';
 
-function problemsOf(text: string): ConfigProblems {
-  try {
-    parseConfig(text, 'fleet.yaml');
-  } catch (e) {
-    assert.ok(e instanceof ConfigProblems, `expected ConfigProblems, got ${String(e)}`);
-    return e;
-  }
-  assert.fail('config was accepted');
-}
 
-function has(e: ConfigProblems, path: string, part: string): void {
-  assert.ok(
-    e.problems.some((p) => p.path === path && p.problem.includes(part)),
-    `no problem at ${path} containing "${part}" in:\n${e.message}`,
-  );
-}
 
 test('downlinkTeid loads into the device and the directory', () => {
   const c = parseConfig(`${HEAD}  - { ip: 10.128.0.1, teid: 4097, downlinkTeid: 8193 }\n  - { ip: 10.128.0.2, downlinkTeid: 4097 }\n`);
@@ -41,10 +27,10 @@ test('downlinkTeid loads into the device and the directory', () => {
 
 test('a bad or duplicate downlinkTeid is refused with its path', () => {
   const e = problemsOf(`${HEAD}  - { ip: 10.128.0.1, downlinkTeid: 0 }\n  - { ip: 10.128.0.2, downlinkTeid: 4294967296 }\n  - { ip: 10.128.0.3, downlinkTeid: abc }\n`);
-  has(e, 'devices[0].downlinkTeid', 'must be between 1 and 4294967295 (got 0)');
-  has(e, 'devices[1].downlinkTeid', '(got 4294967296)');
-  has(e, 'devices[2].downlinkTeid', 'must be a whole number');
+  hasProblem(e, 'devices[0].downlinkTeid', 'must be between 1 and 4294967295 (got 0)');
+  hasProblem(e, 'devices[1].downlinkTeid', '(got 4294967296)');
+  hasProblem(e, 'devices[2].downlinkTeid', 'must be a whole number');
   const d = problemsOf(`${HEAD}  - { ip: 10.128.0.1, teid: 1, downlinkTeid: 77 }\n  - { ip: 10.128.0.2, teid: 2, downlinkTeid: 77 }\n`);
-  has(d, 'devices[1].downlinkTeid', 'duplicates the downlinkTeid of devices[0]');
+  hasProblem(d, 'devices[1].downlinkTeid', 'duplicates the downlinkTeid of devices[0]');
   assert.match(d.message, /fleet\.yaml:\d+:\d+: devices\[1\]\.downlinkTeid: duplicates the downlinkTeid of devices\[0\]/);
 });

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadConfig, parseConfig, parseConfigObject, ConfigProblems } from '../../../src/control/config/index.js';
 import { ConfigError } from '../../../src/core/errors.js';
+import { hasProblem, problemsOf } from './_support/problems.js';
 
 const BASE = `operator: { id: op-acme, name: ACME Meters }
 gateway:
@@ -17,22 +18,7 @@ devices:
 `;
 
 /** Parses text that must fail; returns the thrown ConfigProblems. */
-function problems(text: string): ConfigProblems {
-  try {
-    parseConfig(text, 'fleet.yaml');
-  } catch (e) {
-    assert.ok(e instanceof ConfigProblems, `expected ConfigProblems, got ${String(e)}`);
-    assert.ok(e instanceof ConfigError);
-    assert.equal(e.code, 'FG_ERR_CONFIG');
-    return e;
-  }
-  assert.fail('config was accepted');
-}
 
-function has(e: ConfigProblems, path: string, problemPart: string): void {
-  const hit = e.problems.find((p) => p.path === path && p.problem.includes(problemPart));
-  assert.ok(hit, `no problem at ${path} containing "${problemPart}" in:\n${e.message}`);
-}
 
 test('a valid config loads with defaults filled in', () => {
   const c = parseConfig(BASE);
@@ -77,10 +63,10 @@ devices:
 });
 
 test('unknown keys are errors, with a suggestion for typos', () => {
-  const e = problems(BASE + 'devcies: []\n');
-  has(e, 'devcies', "unknown key 'devcies' (did you mean 'devices'?)");
-  const e2 = problems(BASE.replace('id: gw-tokyo-1', 'id: gw-tokyo-1\n  colour: red'));
-  has(e2, 'gateway.colour', "unknown key 'colour'");
+  const e = problemsOf(BASE + 'devcies: []\n');
+  hasProblem(e, 'devcies', "unknown key 'devcies' (did you mean 'devices'?)");
+  const e2 = problemsOf(BASE.replace('id: gw-tokyo-1', 'id: gw-tokyo-1\n  colour: red'));
+  hasProblem(e2, 'gateway.colour', "unknown key 'colour'");
   assert.match(e2.problems[0].problem, /allowed: id, name, deviceSubnets/);
 });
 
@@ -99,17 +85,17 @@ devices:
   - { imsi: "001010000000003", ip: "fd00:128::5", teid: 4097 }
   - { imsi: "123", ip: 10.9.0.1 }
 `;
-  const e = problems(text);
-  has(e, 'gateway.deviceSubnets[2]', 'has host bits set; did you mean 10.0.0.0/8?');
-  has(e, 'gateway.deviceSubnets[3]', 'is not a CIDR');
-  has(e, 'gateway.inspection.intervalSeconds', 'must be between 10 and 3600 seconds');
-  has(e, 'devices[1].ip', 'duplicates the ip of devices[0]');
-  has(e, 'devices[1].name', 'duplicates the name of devices[0]');
-  has(e, 'devices[1].group', "'sensors' is not declared in groups");
-  has(e, 'devices[2].imsi', 'duplicates the imsi of devices[0]');
-  has(e, 'devices[2].ip', 'is not an IPv4 or IPv6 address');
-  has(e, 'devices[3].teid', 'duplicates the teid of devices[0]');
-  has(e, 'devices[4].imsi', 'must be 14 or 15 digits');
+  const e = problemsOf(text);
+  hasProblem(e, 'gateway.deviceSubnets[2]', 'has host bits set; did you mean 10.0.0.0/8?');
+  hasProblem(e, 'gateway.deviceSubnets[3]', 'is not a CIDR');
+  hasProblem(e, 'gateway.inspection.intervalSeconds', 'must be between 10 and 3600 seconds');
+  hasProblem(e, 'devices[1].ip', 'duplicates the ip of devices[0]');
+  hasProblem(e, 'devices[1].name', 'duplicates the name of devices[0]');
+  hasProblem(e, 'devices[1].group', "'sensors' is not declared in groups");
+  hasProblem(e, 'devices[2].imsi', 'duplicates the imsi of devices[0]');
+  hasProblem(e, 'devices[2].ip', 'is not an IPv4 or IPv6 address');
+  hasProblem(e, 'devices[3].teid', 'duplicates the teid of devices[0]');
+  hasProblem(e, 'devices[4].imsi', 'must be 14 or 15 digits');
   assert.equal(e.problems.length, 10, e.message);
   // one line per problem, file:line:col: path: problem
   const lines = e.message.split('\n');
@@ -124,39 +110,39 @@ devices:
 });
 
 test('a device outside every subnet is named with its address', () => {
-  const e = problems(BASE + '  - { ip: 10.9.0.1 }\n');
-  has(e, 'devices[1].ip', '10.9.0.1 is outside every gateway.deviceSubnets entry');
+  const e = problemsOf(BASE + '  - { ip: 10.9.0.1 }\n');
+  hasProblem(e, 'devices[1].ip', '10.9.0.1 is outside every gateway.deviceSubnets entry');
   // an IPv6 device is checked against IPv6 subnets only
-  const e6 = problems(BASE + '  - { ip: "fd00:129::1" }\n');
-  has(e6, 'devices[1].ip', 'fd00:129::1 is outside every gateway.deviceSubnets entry');
+  const e6 = problemsOf(BASE + '  - { ip: "fd00:129::1" }\n');
+  hasProblem(e6, 'devices[1].ip', 'fd00:129::1 is outside every gateway.deviceSubnets entry');
 });
 
 test('an unquoted IMSI tells the user to quote it, with the original digits', () => {
-  const e = problems(BASE + '  - { imsi: 001010000000002, ip: 10.128.0.2 }\n');
-  has(e, 'devices[1].imsi', 'quote it, imsi: "001010000000002"');
-  has(e, 'devices[1].imsi', 'leading zeros lost');
+  const e = problemsOf(BASE + '  - { imsi: 001010000000002, ip: 10.128.0.2 }\n');
+  hasProblem(e, 'devices[1].imsi', 'quote it, imsi: "001010000000002"');
+  hasProblem(e, 'devices[1].imsi', 'leading zeros lost');
 });
 
 test('missing keys and wrong types are named', () => {
-  const e = problems('operator: { name: x }\ngateway: { id: g, deviceSubnets: [] }\ndevices:\n  - { ip: 10.0.0.1, teid: abc }\n');
-  has(e, 'operator.id', 'is required');
-  has(e, 'gateway.deviceSubnets', 'must list at least one entry');
-  has(e, 'devices[0].teid', 'must be a whole number');
-  const e2 = problems(BASE.replace('gateway:\n', 'gateway:\n  inspection: { enabled: yes }\n'));
-  has(e2, 'gateway.inspection.enabled', 'must be true or false');
+  const e = problemsOf('operator: { name: x }\ngateway: { id: g, deviceSubnets: [] }\ndevices:\n  - { ip: 10.0.0.1, teid: abc }\n');
+  hasProblem(e, 'operator.id', 'is required');
+  hasProblem(e, 'gateway.deviceSubnets', 'must list at least one entry');
+  hasProblem(e, 'devices[0].teid', 'must be a whole number');
+  const e2 = problemsOf(BASE.replace('gateway:\n', 'gateway:\n  inspection: { enabled: yes }\n'));
+  hasProblem(e2, 'gateway.inspection.enabled', 'must be true or false');
 });
 
 test('YAML syntax errors name the line and column', () => {
-  const e = problems('operator: { id: o }\ngateway:\n  id: [1, 2\n  x: y\n');
+  const e = problemsOf('operator: { id: o }\ngateway:\n  id: [1, 2\n  x: y\n');
   assert.equal(e.problems[0].path, '');
   assert.ok(e.problems[0].line !== undefined && e.problems[0].line >= 3);
   assert.match(e.problems[0].problem, /YAML syntax error at line \d+, column \d+/);
-  const dup = problems('operator: { id: o }\noperator: { id: p }\n');
+  const dup = problemsOf('operator: { id: o }\noperator: { id: p }\n');
   assert.match(dup.message, /line 2, column 1: Map keys must be unique/);
 });
 
 test('an empty file is explained', () => {
-  const e = problems('# nothing\n');
+  const e = problemsOf('# nothing\n');
   assert.match(e.message, /the file is empty/);
 });
 
@@ -182,8 +168,8 @@ test('parseConfigObject checks plain objects the same way', () => {
 });
 
 test('flowTable bounds and timeouts are checked', () => {
-  const e = problems(BASE + 'flowTable: { capacity: 10, timeouts: { udp: 0, tcp: 5 } }\n');
-  has(e, 'flowTable.capacity', 'must be between 1024 and 100000000');
-  has(e, 'flowTable.timeouts.udp', 'must be between 1 and 86400 seconds');
-  has(e, 'flowTable.timeouts.tcp', "unknown key 'tcp'");
+  const e = problemsOf(BASE + 'flowTable: { capacity: 10, timeouts: { udp: 0, tcp: 5 } }\n');
+  hasProblem(e, 'flowTable.capacity', 'must be between 1024 and 100000000');
+  hasProblem(e, 'flowTable.timeouts.udp', 'must be between 1 and 86400 seconds');
+  hasProblem(e, 'flowTable.timeouts.tcp', "unknown key 'tcp'");
 });

@@ -2,19 +2,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseConfig } from '../../../src/control/config/load-config.js';
-import { ConfigProblems } from '../../../src/control/config/config-errors.js';
+import { problemLines, withGatewaySection } from './_support/problems.js';
 
-const base = (outputs: string) => `operator: { id: op }\ngateway:\n  id: gw\n  deviceSubnets: [10.128.0.0/24]\n  outputs:\n${outputs}\n`;
-
-function problems(text: string): string[] {
-  try {
-    parseConfig(text, 'f.yaml');
-  } catch (e) {
-    if (e instanceof ConfigProblems) return e.problems.map((p) => `${p.path}: ${p.problem}`);
-    throw e;
-  }
-  return [];
-}
+const base = (outputs: string) => withGatewaySection('outputs', outputs);
 
 describe('gateway.outputs config', () => {
   it('fills defaults and keeps each kind its own options', () => {
@@ -38,7 +28,7 @@ describe('gateway.outputs config', () => {
   });
 
   it('names the path of every problem', () => {
-    const got = problems(
+    const got = problemLines(
       base(
         [
           '    spool: { dir: /x, limitBytes: 10 }',

@@ -2,19 +2,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseConfig } from '../../../src/control/config/load-config.js';
-import { ConfigProblems } from '../../../src/control/config/config-errors.js';
+import { problemLines, withGatewaySection } from './_support/problems.js';
 
-const base = (ports: string) => `operator: { id: op }\ngateway:\n  id: gw\n  deviceSubnets: [10.128.0.0/24]\n  ports:\n${ports}\n`;
-
-function problems(text: string): string[] {
-  try {
-    parseConfig(text, 'f.yaml');
-  } catch (e) {
-    if (e instanceof ConfigProblems) return e.problems.map((p) => `${p.path}: ${p.problem}`);
-    throw e;
-  }
-  return [];
-}
+const base = (ports: string) => withGatewaySection('ports', ports);
 
 describe('gateway.ports config', () => {
   it('fills tunnel port defaults (address, well-known port, reply port, gateway MAC)', () => {
@@ -31,7 +21,7 @@ describe('gateway.ports config', () => {
   });
 
   it('names the path of every problem', () => {
-    const got = problems(
+    const got = problemLines(
       base(
         [
           '    devices: { kind: vxlan, address: 10.1.2, name: fg0, port: 70000 }',
@@ -48,11 +38,11 @@ describe('gateway.ports config', () => {
   });
 
   it('requires the keys a kind needs, and checks TUN addresses', () => {
-    const got = problems(base("    devices: { kind: tun, addresses: ['10.128.0.1/24', 'nope'] }"));
+    const got = problemLines(base("    devices: { kind: tun, addresses: ['10.128.0.1/24', 'nope'] }"));
     assert.ok(got.some((p) => p === "gateway.ports.devices: a tun port needs 'name'"), got.join('\n'));
     assert.ok(got.some((p) => p.startsWith('gateway.ports.devices.addresses[1]:')), got.join('\n'));
     assert.ok(!got.some((p) => p.startsWith('gateway.ports.devices.addresses[0]')), got.join('\n'));
-    assert.ok(problems(base('    devices: { kind: pcap }')).includes("gateway.ports.devices: a pcap port needs 'file'"));
-    assert.deepEqual(problems(base('    devices: { kind: tun, name: fg0 }')), []);
+    assert.ok(problemLines(base('    devices: { kind: pcap }')).includes("gateway.ports.devices: a pcap port needs 'file'"));
+    assert.deepEqual(problemLines(base('    devices: { kind: tun, name: fg0 }')), []);
   });
 });

@@ -23,3 +23,19 @@ export function hasProblem(e: ConfigProblems, path: string, part: string): void 
     `no problem at ${path} containing "${part}" in:\n${e.message}`,
   );
 }
+
+/** Every problem of `text` as "path: problem" (none when the text is accepted). */
+export function problemLines(text: string): string[] {
+  try {
+    parseConfig(text, 'f.yaml');
+  } catch (e) {
+    if (e instanceof ConfigProblems) return e.problems.map((p) => `${p.path}: ${p.problem}`);
+    throw e;
+  }
+  return [];
+}
+
+/** A minimal config whose gateway has the section `key` with the given (already indented) lines. */
+export function withGatewaySection(key: string, body: string): string {
+  return `operator: { id: op }\ngateway:\n  id: gw\n  deviceSubnets: [10.128.0.0/24]\n  ${key}:\n${body}\n`;
+}

@@ -16,6 +16,11 @@
 //   transport); new ones are connected, removed ones closed. An unchanged redirection config keeps the
 //   Redirector (peer state, pins, counters); a changed one replaces it (and its socket), and every flow's
 //   verdict is taken again with the new selector.
+// - useWorkers(): one of several live workers (`gateway --workers N`): the redirection socket joins the
+//   workers' SO_REUSEPORT group on localPort (steered by the inner flow hash), each peer is probed by its
+//   owner worker only and the others follow the health it relays (src/actions/redirect/workers.ts). A
+//   reload whose redirection keeps localPort hands the socket to the new Redirector (the group keeps its
+//   order).
 // Per packet nothing is allocated: the meta and select contexts are reused objects.
 import { FleetgateError } from '../core/errors.js';
 import type { DeviceDirectory } from '../control/devices/device-directory.js';
@@ -23,6 +28,8 @@ import { loadNative, nativeLoadError } from '../io/native/index.js';
 import { GreTransport, MirrorSet, UdpVxlanTransport, type MirrorMeta, type MirrorPeer, type MirrorPeerStats } from '../actions/mirror/index.js';
 import type { MirroringConfig } from '../actions/mirror/config.js';
 import { Redirector, UdpTunnelTransport, type RedirectionConfig, type RedirectionStatus, type ReturnedHandler, type SelectContext } from '../actions/redirect/index.js';
+import type { RedirectWorkers } from '../actions/redirect/workers.js';
+import type { NativeAddon } from '../io/native/addon-types.js';
 import type { Pipeline } from './worker.js';
 import { AppMethod } from './flow-attributes.js';
 
@@ -43,6 +50,14 @@ export interface LiveJunctionOptions {
   onReturned?: ReturnedHandler;
   /** Local address the redirection socket binds (default 0.0.0.0). */
   redirectBindAddress?: string;
+}
+
+/** The junction as one of several live workers (useWorkers). */
+export interface JunctionWorkers extends RedirectWorkers {
+  /** The native addon: the shared redirection socket needs SO_REUSEPORT. */
+  addon: NativeAddon;
+  /** A redirection peer this worker probes changed health (or its MAC was learned): relay redirector.peerRelay(peer). */
+  onPeerChange: (peer: number) => void;
 }
 
 export interface JunctionCounters {
@@ -96,6 +111,7 @@ export class LiveJunction {
   private started = false;
   private mirrorProblems: string[] = [];
   private final: JunctionStatus | null = null;
+  private workers: JunctionWorkers | null = null;
 
   constructor(private readonly opts: LiveJunctionOptions) {
     this.pipeline = opts.pipeline;
@@ -110,6 +126,16 @@ export class LiveJunction {
   /** True when there is anything to do per packet. */
   get active(): boolean {
     return this.mirrors !== null || this.redirector !== null;
+  }
+
+  /**
+   * One of several live workers (call before start(), workers opened in index order): the redirection
+   * socket joins the shared return port and peers are probed by their owner worker only.
+   */
+  useWorkers(w: JunctionWorkers): void {
+    if (this.started) throw new Error('useWorkers() must come before start()');
+    this.workers = w.count > 1 ? w : null;
+    this.redirector = this.newRedirector(this.redirection);
   }
 
   /** Opens the mirror transports (GRE through the native addon) and the redirection socket. */
@@ -164,7 +190,15 @@ export class LiveJunction {
     let what: JunctionChange['redirection'] = want ? (was ? 'replaced' : 'added') : was ? 'removed' : 'none';
     if (was && want && sameJson(this.redirection, redirection)) what = 'kept';
     this.redirection = redirection;
-    if (what !== 'kept' && what !== 'none') {
+    if (what === 'replaced' && this.workers !== null && this.transport !== null && this.redirector !== null && redirection && this.redirector.cfg.localPort === redirection.localPort) {
+      // several workers: the new Redirector takes the socket over (its place in the group is kept)
+      const r = this.newRedirector(redirection) as Redirector;
+      const oldKind = this.redirector.cfg.primary.protocol;
+      this.verdict.fill(UNDECIDED);
+      this.waitsForApp = (redirection.selector?.apps?.length ?? 0) > 0;
+      this.transport.adopt(r, redirection.primary.protocol !== oldKind ? redirection.primary.protocol : undefined);
+      this.redirector = r;
+    } else if (what !== 'kept' && what !== 'none') {
       this.transport?.flush();
       const t = this.transport;
       this.transport = null;
@@ -236,11 +270,19 @@ export class LiveJunction {
   }
 
   private newRedirector(r: RedirectionConfig | undefined): Redirector | null {
-    return r && r.enabled ? new Redirector(r, { flowCapacity: this.pipeline.flows.capacity, onReturned: this.opts.onReturned }) : null;
+    if (!r || !r.enabled) return null;
+    const w = this.workers;
+    return new Redirector(r, {
+      flowCapacity: this.pipeline.flows.capacity,
+      onReturned: this.opts.onReturned,
+      ...(w ? { workers: { index: w.index, count: w.count }, onPeerChange: w.onPeerChange } : {}),
+    });
   }
 
   private async openTransport(r: Redirector): Promise<UdpTunnelTransport> {
-    const t = new UdpTunnelTransport(r, { bindAddress: this.opts.redirectBindAddress });
+    const w = this.workers;
+    const shared = w ? { addon: w.addon, steerWorkers: w.index === 0 ? w.count : undefined } : undefined;
+    const t = new UdpTunnelTransport(r, { bindAddress: this.opts.redirectBindAddress, shared });
     try {
       await t.start();
     } catch (e) {

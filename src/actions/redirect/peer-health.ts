@@ -6,7 +6,9 @@
 //   so at most 1.5 s after the failure);
 // - down → up after threshold consecutive answered probes;
 // - a new peer starts healthy ('init'), so traffic flows at start-up; it is down 1.5 s later if it never answers;
-// - a peer without probes (no innerAddress) is always healthy ('unprobed').
+// - a peer without probes (no innerAddress) is always healthy ('unprobed');
+// - a followed peer (several workers: another worker probes it) sends nothing and takes its state from
+//   follow(), relayed from the probing worker (workers.ts); it starts healthy ('init') like a probed one.
 import type { ProbeConfig } from './config.js';
 
 export type PeerStateName = 'init' | 'up' | 'down' | 'unprobed';
@@ -55,10 +57,12 @@ export class PeerHealth {
     cfg: ProbeConfig,
     private readonly send: ProbeSender | null,
     nowMs: number,
+    /** Probed by another worker: state comes from follow(). Ignored when send is given. */
+    readonly followed = false,
   ) {
     this.interval = cfg.intervalMs;
     this.threshold = cfg.threshold;
-    this.state = send === null ? 'unprobed' : 'init';
+    this.state = send === null && !followed ? 'unprobed' : 'init';
     this.lastChange = nowMs;
     this.lastReplyAt = nowMs;
     this.nextProbeAt = nowMs;
@@ -113,6 +117,20 @@ export class PeerHealth {
       return true;
     }
     return false;
+  }
+
+  /**
+   * A followed peer takes the state its probing worker relayed (lastChange: this clock's time of the
+   * relay, kept when nothing changed). Returns true when `healthy` changed.
+   * No effect on a peer probed here or never probed.
+   */
+  follow(healthy: boolean, state: PeerStateName, lastChange: number): boolean {
+    if (this.send !== null || !this.followed) return false;
+    const changed = healthy !== this.healthy;
+    if (changed || state !== this.state) this.lastChange = lastChange;
+    this.healthy = healthy;
+    this.state = state;
+    return changed;
   }
 
   /** Clock time at which tick() has something to do (the next probe, or the down deadline). */

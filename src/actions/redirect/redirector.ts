@@ -10,6 +10,8 @@
 //   appliance (NAT, firewall, TCP proxy or cache) breaks connections moved mid-stream. 'all-flows'
 //   moves every flow back at its next packet.
 // - Probes and ARP replies go through the same per-peer send queue as data; the transport drains it.
+// - Several workers (opts.workers): a peer is probed only by its owner worker (workers.ts), which reports
+//   health changes through onPeerChange; the other workers' Redirectors follow them (followPeer).
 // redirect() allocates nothing.
 import type { PacketView } from '../../core/packet-view.js';
 import { parseIPv4 } from '../../core/ip.js';
@@ -20,6 +22,7 @@ import { PeerHealth, type PeerStateName } from './peer-health.js';
 import { buildProbePacket, probeReplySeq } from './probe.js';
 import { CompiledSelector, type SelectContext } from './selector.js';
 import { SendQueue } from './send-queue.js';
+import { peerKey, probeOwner, type RedirectWorkers, type RelayedPeerHealth } from './workers.js';
 
 export const PeerRole = { PRIMARY: 0, STANDBY: 1 } as const;
 /** Pin value of a flow not (yet) redirected. */
@@ -41,6 +44,13 @@ export interface RedirectorOptions {
   queueDatagrams?: number;
   /** ICMP identifier of the primary's probes (the standby uses the next one); default random. */
   probeId?: number;
+  /** One of several live workers: each peer is probed by its owner worker only (workers.ts). */
+  workers?: RedirectWorkers;
+  /**
+   * A peer probed here changed health or had its MAC learned (several workers: relay peerRelay(peer) to
+   * the others). Called off the data path (probe replies, health ticks, ARP).
+   */
+  onPeerChange?: (peer: number) => void;
 }
 
 export interface PeerCounters {
@@ -75,6 +85,8 @@ export interface PeerStatus extends PeerCounters {
   misses: number;
   /** The peer's tunnel MAC when known (configured or learned), else null. */
   innerMac: string | null;
+  /** Several workers: the worker that probes this peer (-1: not probed); absent with one worker. */
+  prober?: number;
 }
 
 export interface RedirectionStatus {
@@ -91,8 +103,12 @@ export class PeerRuntime {
   readonly health: PeerHealth;
   readonly queue: SendQueue;
   readonly probeId: number;
-  /** Inner address as u32, or -1 when the peer is not probed. */
+  /** Inner address as u32, or -1 when the peer is not probed (here: with several workers, by any worker). */
   readonly innerAddr: number;
+  /** Several workers: the worker that probes this peer (-1: none); undefined with one worker. */
+  readonly prober: number | undefined;
+  /** Identifies the peer's config in health relays between workers. */
+  readonly key: string;
   readonly counters: PeerCounters = {
     packets: 0, bytes: 0, probesSent: 0, probesLost: 0, switches: 0, repinned: 0, queueDrops: 0,
     returnedPackets: 0, returnedBytes: 0, sendErrors: 0,
@@ -109,11 +125,16 @@ export class PeerRuntime {
     this.encap = new TunnelEncap(cfg);
     this.queue = new SendQueue(opts.queueBytes, opts.queueDatagrams);
     this.probeId = probeId;
-    const probed = cfg.innerAddress !== undefined && rcfg.localAddress !== undefined;
+    this.key = peerKey(rcfg, cfg);
+    const probable = cfg.innerAddress !== undefined && rcfg.localAddress !== undefined;
+    const w = opts.workers;
+    this.prober = w ? probeOwner(rcfg.localAddress, cfg.innerAddress, w.count) : undefined;
+    // with several workers only the owner probes (the answers reach it alone); the others follow it
+    const probed = probable && (w === undefined || this.prober === w.index);
     this.innerAddr = probed ? parseIPv4(cfg.innerAddress as string) : -1;
     const local = rcfg.localAddress as string;
     const inner = cfg.innerAddress as string;
-    this.health = new PeerHealth(rcfg.probe, probed ? (seq) => this.queueProbe(local, inner, seq) : null, now);
+    this.health = new PeerHealth(rcfg.probe, probed ? (seq) => this.queueProbe(local, inner, seq) : null, now, probable && !probed);
   }
 
   private queueProbe(local: string, inner: string, seq: number): void {
@@ -138,6 +159,7 @@ export class Redirector {
   private readonly allFlowsBack: boolean;
   private readonly localAddr: number;
   private readonly decap = new DecapResult();
+  private readonly onPeerChange: ((peer: number) => void) | undefined;
 
   constructor(
     readonly cfg: RedirectionConfig,
@@ -145,6 +167,7 @@ export class Redirector {
   ) {
     this.now = opts.now ?? (() => performance.now());
     this.onReturned = opts.onReturned;
+    this.onPeerChange = opts.onPeerChange;
     this.allFlowsBack = cfg.failback === 'all-flows';
     this.localAddr = cfg.localAddress === undefined ? -1 : parseIPv4(cfg.localAddress);
     this.selector = new CompiledSelector(cfg.selector);
@@ -203,7 +226,12 @@ export class Redirector {
   /** Drives probes and health. Call at nextWakeMs() (the transport does) or more often. */
   tick(now: number = this.now()): void {
     let changed = false;
-    for (const peer of this.peers) if (peer.health.tick(now)) changed = true;
+    for (const peer of this.peers) {
+      if (peer.health.tick(now)) {
+        changed = true;
+        this.onPeerChange?.(peer.index);
+      }
+    }
     if (changed) this.updateActive();
   }
 
@@ -238,7 +266,10 @@ export class Redirector {
       const seq = probeReplySeq(buf, r.innerOff, r.innerLen, r.ethernet, peer.probeId, peer.innerAddr);
       if (seq < 0) continue;
       if (r.ethernet && !peer.encap.macKnown) this.learnMac(peer, buf, r.innerOff + 6);
-      if (peer.health.onReply(seq, this.now())) this.updateActive();
+      if (peer.health.onReply(seq, this.now())) {
+        this.updateActive();
+        this.onPeerChange?.(peer.index);
+      }
       return 'probe';
     }
     if (fromPeer >= 0 && fromPeer < this.peers.length) {
@@ -277,10 +308,40 @@ export class Redirector {
           lastChange: h.lastChange,
           rttMs: h.rttMs,
           misses: h.misses,
-          innerMac: e.macKnown ? Array.from(e.dstMac, (b) => b.toString(16).padStart(2, '0')).join(':') : null,
+          innerMac: e.macKnown ? macText(e.dstMac) : null,
+          ...(peer.prober === undefined ? {} : { prober: peer.prober }),
         } satisfies PeerStatus;
       }),
     };
+  }
+
+  /** A peer's health and MAC as this worker knows them, to relay to the other workers. */
+  peerRelay(peer: number): RelayedPeerHealth | null {
+    const p = this.peers[peer] as PeerRuntime | undefined;
+    if (p === undefined) return null;
+    const h = p.health;
+    return { peer, key: p.key, healthy: h.healthy, state: h.state, lastChange: h.lastChange, mac: p.encap.macKnown ? macText(p.encap.dstMac) : null };
+  }
+
+  /**
+   * Another worker (the peer's prober) relayed its health: a followed peer takes it (the active peer
+   * follows: failover, failback, flows re-pinned at their next packet), and an unknown peer MAC is
+   * learned. Ignored for a peer probed here or a relay about another config. Returns true when applied.
+   */
+  followPeer(r: RelayedPeerHealth): boolean {
+    const p = this.peers[r.peer] as PeerRuntime | undefined;
+    if (p === undefined || p.key !== r.key) return false;
+    if (r.mac !== null && !p.encap.macKnown) {
+      const m = r.mac.split(':').map((x) => parseInt(x, 16));
+      if (m.length === 6 && m.every((b) => b >= 0 && b <= 255) && (m[0] & 1) === 0) {
+        p.encap.dstMac.set(m);
+        p.encap.macKnown = true;
+      }
+    }
+    if (!p.health.followed) return true;
+    // lastChange in this worker's clock (each thread's performance.now has its own origin)
+    if (p.health.follow(r.healthy, r.state, this.now())) this.updateActive();
+    return true;
   }
 
   private updateActive(): void {
@@ -297,6 +358,7 @@ export class Redirector {
     if ((buf[macOff] & 1) !== 0) return; // never learn a multicast/broadcast source
     for (let i = 0; i < 6; i++) peer.encap.dstMac[i] = buf[macOff + i];
     peer.encap.macKnown = true;
+    this.onPeerChange?.(peer.index);
   }
 
   private answerArp(req: Uint8Array, reqOff: number, fromPeer: number): void {
@@ -316,4 +378,8 @@ export class Redirector {
     writeArpReply(q.buf, o + hl, req, reqOff, GATEWAY_TUNNEL_MAC);
     q.commit(hl + ARP_REPLY_LEN);
   }
+}
+
+function macText(mac: Uint8Array): string {
+  return Array.from(mac, (b) => b.toString(16).padStart(2, '0')).join(':');
 }

@@ -2,14 +2,18 @@
 // mode. Every worker binds the tunnel port with SO_REUSEPORT and/or opens its own queue of each
 // multi-queue TUN; kernel programs steer packets by the symmetric hash of their inner IP addresses, so
 // both directions of a flow meet on one worker. Each worker runs its own pipeline; this thread owns
-// --out, --flows-out and the outputs, relays SIGHUP reloads and learned device endpoints, merges report
-// parts and sums the counters (src/pipeline/live-workers/).
+// --out, --flows-out and the outputs, relays SIGHUP reloads, learned device endpoints and redirection
+// peer health, merges report parts and sums the counters (src/pipeline/live-workers/). Redirection:
+// every worker binds the return port (SO_REUSEPORT, steered the same way) and each peer is probed by the
+// one worker its probe answers reach (src/actions/redirect/workers.ts).
 import type { JsonlWriter } from '../../export/jsonl-writer.js';
 import type { GatewayOutputs } from '../gateway-outputs.js';
 import { describeOutputsChange } from '../gateway-outputs.js';
 import { startConfigWatch, type ConfigWatch } from '../config-watch.js';
 import { restartNeeded, restartSuffix } from '../gateway-reload.js';
 import { FleetgateError } from '../../core/errors.js';
+import { redirectionWorkersProblem } from '../../actions/redirect/workers.js';
+import type { JunctionStatus } from '../../pipeline/live-junction.js';
 import { loadConfig, type FleetConfig } from '../../control/config/load-config.js';
 import type { TunPortConfig, UdpTunnelPortConfig } from '../../control/config/types.js';
 import { DeviceDirectory } from '../../control/devices/device-directory.js';
@@ -55,7 +59,8 @@ export function checkWorkersMode(config: FleetConfig, workers: number): WorkersP
     );
   }
   const mode = dev.kind === 'tun' ? 'routed' : ports.network ? 'vpg' : 'bump';
-  if (config.gateway.junction?.redirection?.enabled) throw new FleetgateError('FG_ERR_USAGE', redirectionRefusal(workers));
+  const redirectProblem = redirectionWorkersProblem(config.gateway.junction?.redirection);
+  if (redirectProblem) throw new FleetgateError('FG_ERR_USAGE', redirectionRefusal(workers, redirectProblem));
   for (const t of [dev.kind === 'tun' ? dev : undefined, ports.network]) {
     if (t && t.name.includes('%')) {
       throw new FleetgateError('FG_ERR_USAGE', `--workers ${workers}: every worker opens a queue of the TUN by name: give gateway.ports tun '${t.name}' a fixed name (no %d)`);
@@ -72,11 +77,8 @@ export function checkWorkersMode(config: FleetConfig, workers: number): WorkersP
   return { mode, devicesPort: dev, networkPort: ports.network };
 }
 
-// Redirection keeps per-flow pins and peer health in one Redirector whose socket owns localPort: peers
-// return packets and probe answers to that one port, so N workers cannot each run one (the port is
-// taken, answers would reach one worker only).
-function redirectionRefusal(workers: number): string {
-  return `--workers ${workers}: gateway.junction.redirection runs on one worker only (its socket and peer health are per process): drop --workers or disable redirection`;
+function redirectionRefusal(workers: number, problem: string): string {
+  return `--workers ${workers}: gateway.junction.redirection: ${problem}`;
 }
 
 export async function runGatewayWorkers(o: GatewayWorkersRun): Promise<number> {
@@ -121,7 +123,9 @@ export async function runGatewayWorkers(o: GatewayWorkersRun): Promise<number> {
   for (const p of lw.mirrorProblems) console.error(`fleetgate gateway: warning: mirror peer ${p}`);
   const mirrors = o.config.gateway.junction?.mirroring?.peers.length ?? 0;
   const network = lw.networkLabel ? `, network ${lw.networkLabel}` : '';
-  console.error(`fleetgate gateway: ready (${mode}): devices ${lw.labels[0]}${network}, ${o.workers} workers (flow-hash steering)${mirrors > 0 ? `, ${mirrors} mirror peer(s)` : ''}`);
+  const red = o.config.gateway.junction?.redirection;
+  const redirect = red?.enabled ? `, redirection to ${[red.primary, ...(red.standby ? [red.standby] : [])].map((p) => `${p.address}:${p.port}`).join(' / ')}` : '';
+  console.error(`fleetgate gateway: ready (${mode}): devices ${lw.labels[0]}${network}, ${o.workers} workers (flow-hash steering)${mirrors > 0 ? `, ${mirrors} mirror peer(s)` : ''}${redirect}`);
   let running = o.config;
   let watch: ConfigWatch | null = null;
   const why = await runUntilStopped(signal, {
@@ -158,6 +162,7 @@ export async function runGatewayWorkers(o: GatewayWorkersRun): Promise<number> {
         perWorkerFrames: last.perWorkerFrames,
         endpointsRelayed: lw.endpointsRelayed,
         endpointsAdopted: last.endpointsAdopted,
+        redirectHealthRelayed: lw.redirectRelays,
         // devices whose traffic several workers saw: parts merged into one report, and parts that came late
         mergedReportParts: lw.reports.merged,
         lateReportParts: lw.reports.lateParts,
@@ -179,8 +184,9 @@ async function reload(path: string, old: FleetConfig, lw: LiveWorkers, intervalF
     console.error(`fleetgate gateway: reload refused, the running config stays: ${e instanceof Error ? e.message : String(e)}`);
     return old;
   }
-  if (cfg.gateway.junction?.redirection?.enabled) {
-    console.error(`fleetgate gateway: reload refused, the running config stays: ${redirectionRefusal(lw.size)}`);
+  const redirectProblem = redirectionWorkersProblem(cfg.gateway.junction?.redirection);
+  if (redirectProblem) {
+    console.error(`fleetgate gateway: reload refused, the running config stays: ${redirectionRefusal(lw.size, redirectProblem)}`);
     return old;
   }
   const r = await lw.reload(cfg, intervalFromConfig);
@@ -208,5 +214,23 @@ function statusLine(s: MergedLiveSnapshot): Record<string, unknown> {
       peer: `${m.address} (${m.protocol})`, connected: m.connected, sent: m.sent, dropped: m.dropped, truncated: m.truncated, filtered: m.filtered, errors: m.errors,
     }));
   }
+  const red = redirectionLine(s.junction);
+  if (red) out.redirection = red;
   return out;
+}
+
+/** As the one-worker status line (gateway.ts): counters summed over the workers, health from each peer's prober. */
+function redirectionLine(j: JunctionStatus): Record<string, unknown> | null {
+  const r = j.redirection;
+  if (!r) return null;
+  return {
+    active: r.active,
+    redirected: j.counters.redirected,
+    returned: j.counters.returned,
+    drops: j.counters.redirectDrops + j.counters.returnedDropped,
+    peers: r.peers.map((p) => ({
+      role: p.role, address: p.address, state: p.state, healthy: p.healthy, rttMs: Math.round(p.rttMs * 10) / 10, packets: p.packets,
+      returned: p.returnedPackets, probesSent: p.probesSent, probesLost: p.probesLost, switches: p.switches, repinned: p.repinned, prober: p.prober,
+    })),
+  };
 }

@@ -45,7 +45,9 @@ options:
   --workers <n>       run the data path on n worker threads (default 1), in bump, vpg or routed mode:
                       each worker binds the tunnel port (SO_REUSEPORT) and opens its own queue of each
                       TUN; kernel programs steer packets by a symmetric hash of their inner IP
-                      addresses, so both directions of a flow meet on one worker (not with redirection)
+                      addresses, so both directions of a flow meet on one worker; with redirection
+                      every worker binds its return port too, and each peer is probed by one worker
+                      that relays its health to the others
   --no-watch-config   do not re-read the config when its file changes (default: watched; SIGHUP
                       re-reads it either way)
   --no-dpi            applications named by port only

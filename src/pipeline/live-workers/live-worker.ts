@@ -108,7 +108,20 @@ async function main(): Promise<void> {
     redirection: junction?.redirection,
     afterBatch: workers > 1 ? shareEndpoints : undefined,
   });
-  if (workers > 1) gw.endpoints.changed = [];
+  if (workers > 1) {
+    gw.endpoints.changed = [];
+    // redirection: this worker's socket joins the shared return port (in worker order, as the tunnel
+    // socket); the peers it probes relay their health to the other workers through the main thread
+    gw.junction.useWorkers({
+      index,
+      count: workers,
+      addon,
+      onPeerChange: (peer) => {
+        const relay = gw.junction.redirector?.peerRelay(peer);
+        if (relay) post({ type: 'redirectHealth', relay });
+      },
+    });
+  }
   await gw.start();
 
   const snapshot = (): LiveWorkerSnapshot => ({
@@ -151,6 +164,8 @@ async function main(): Promise<void> {
           post({ type: 'reloaded', seq: m.seq, error: e instanceof Error ? e.message : String(e) });
         }
       })();
+    } else if (m.type === 'redirectHealth') {
+      gw.junction.redirector?.followPeer(m.relay);
     } else if (m.type === 'endpoints') {
       // learned by another worker: a downlink packet steered here finds its device's tunnel
       for (const e of m.list) if (gw.endpoints.adopt(e)) endpointsAdopted++;

@@ -71,11 +71,16 @@ export class LiveWorkers {
   private stopping = false;
   /** Device endpoints relayed from one worker to the others (VPG). */
   endpointsRelayed = 0;
+  /** Redirection peer health changes relayed from the probing worker to the others. */
+  redirectRelays = 0;
+  /** The config the workers run (the last one relayed). */
+  private running: FleetConfig;
   /** A device spread over workers gets one report per interval (see report-merger.ts). */
   readonly reports: ReportMerger;
 
   private constructor(private readonly opts: LiveWorkersOptions) {
     this.reports = new ReportMerger(opts.workers, opts.config.gateway.inspection.topDestinations, (r) => opts.onReport?.(r));
+    this.running = opts.config;
   }
 
   /** Starts the workers and resolves once every one has its socket open; throws (all stopped) if one fails. */
@@ -152,6 +157,14 @@ export class LiveWorkers {
               if (k !== index && other && !other.exited) other.worker.postMessage({ type: 'endpoints', list: m.list } satisfies ToLiveWorker);
             }
             break;
+          case 'redirectHealth':
+            // rare (a peer's health changed): every other worker's Redirector follows the prober
+            this.redirectRelays++;
+            for (let k = 0; k < this.handles.length; k++) {
+              const other = this.handles[k];
+              if (k !== index && other && !other.exited) other.worker.postMessage({ type: 'redirectHealth', relay: m.relay } satisfies ToLiveWorker);
+            }
+            break;
           case 'reloaded':
             this.reloaded(m.seq, m.change, m.error);
             break;
@@ -202,9 +215,24 @@ export class LiveWorkers {
    * Relays an already-validated config to every worker; each applies it between two of its batches
    * (Pipeline.applyConfig, then LiveGateway.reconfigure). Resolves when all have answered.
    */
-  reload(config: FleetConfig, intervalFromConfig: boolean): Promise<LiveWorkersReload> {
-    const seq = this.reloadSeq++;
+  async reload(config: FleetConfig, intervalFromConfig: boolean): Promise<LiveWorkersReload> {
     const live = this.handles.filter((h) => !h.exited);
+    const before = this.running.gateway.junction?.redirection;
+    this.running = config;
+    if (!before?.enabled && !config.gateway.junction?.redirection?.enabled) return this.reloadOn(live, config, intervalFromConfig);
+    // redirection: a worker that opens a new return socket joins the SO_REUSEPORT group, whose socket k
+    // must be worker k's: one worker after the other, in index order
+    const out: LiveWorkersReload = { changes: [], errors: [] };
+    for (const h of live) {
+      const r = await this.reloadOn([h], config, intervalFromConfig);
+      out.changes.push(...r.changes);
+      out.errors.push(...r.errors);
+    }
+    return out;
+  }
+
+  private reloadOn(live: Handle[], config: FleetConfig, intervalFromConfig: boolean): Promise<LiveWorkersReload> {
+    const seq = this.reloadSeq++;
     return new Promise((done) => {
       if (live.length === 0) return done({ changes: [], errors: ['no live worker'] });
       this.reloads.set(seq, { left: live.length, out: { changes: [], errors: [] }, done });

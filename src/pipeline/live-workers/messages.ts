@@ -9,6 +9,7 @@ import type { PortCounters } from '../../io/ports/port.js';
 import type { PipelineStats } from '../worker.js';
 import type { LiveGatewayStatus } from '../live-gateway.js';
 import type { JunctionChange } from '../live-junction.js';
+import type { RelayedPeerHealth } from '../../actions/redirect/workers.js';
 
 export interface LiveWorkerData {
   index: number;
@@ -73,11 +74,14 @@ export interface LiveWorkerRecords {
 export type ToLiveWorker =
   | { type: 'reload'; seq: number; config: FleetConfig; intervalFromConfig: boolean }
   | { type: 'stop' }
-  | { type: 'endpoints'; list: SharedEndpoint[] };
+  | { type: 'endpoints'; list: SharedEndpoint[] }
+  /** A redirection peer's health from the worker that probes it (rare: state changes, MAC learned). */
+  | { type: 'redirectHealth'; relay: RelayedPeerHealth };
 
 export type FromLiveWorker =
   | { type: 'ready'; label: string; networkLabel?: string; tunNames: { devices?: string; network?: string }; mirrorProblems: string[] }
   | { type: 'endpoints'; list: SharedEndpoint[] }
+  | { type: 'redirectHealth'; relay: RelayedPeerHealth }
   | ({ type: 'flush'; snapshot: LiveWorkerSnapshot } & LiveWorkerRecords)
   | { type: 'reloaded'; seq: number; change?: JunctionChange; error?: string }
   | ({ type: 'stopped'; snapshot: LiveWorkerSnapshot } & LiveWorkerRecords)

@@ -13,7 +13,7 @@ import { startConfigWatch, type ConfigWatch } from '../config-watch.js';
 import { restartNeeded, restartSuffix } from '../gateway-reload.js';
 import { FleetgateError } from '../../core/errors.js';
 import { redirectionWorkersProblem } from '../../actions/redirect/workers.js';
-import type { JunctionStatus } from '../../pipeline/live-junction.js';
+import { junctionStatusLine } from '../gateway-status-line.js';
 import { loadConfig, type FleetConfig } from '../../control/config/load-config.js';
 import type { TunPortConfig, UdpTunnelPortConfig } from '../../control/config/types.js';
 import { DeviceDirectory } from '../../control/devices/device-directory.js';
@@ -208,29 +208,5 @@ async function reload(path: string, old: FleetConfig, lw: LiveWorkers, intervalF
 }
 
 function statusLine(s: MergedLiveSnapshot): Record<string, unknown> {
-  const out: Record<string, unknown> = { forwarding: s.counters, perWorkerFrames: s.perWorkerFrames };
-  if (s.junction.mirroring.length > 0) {
-    out.mirroring = s.junction.mirroring.map((m) => ({
-      peer: `${m.address} (${m.protocol})`, connected: m.connected, sent: m.sent, dropped: m.dropped, truncated: m.truncated, filtered: m.filtered, errors: m.errors,
-    }));
-  }
-  const red = redirectionLine(s.junction);
-  if (red) out.redirection = red;
-  return out;
-}
-
-/** As the one-worker status line (gateway.ts): counters summed over the workers, health from each peer's prober. */
-function redirectionLine(j: JunctionStatus): Record<string, unknown> | null {
-  const r = j.redirection;
-  if (!r) return null;
-  return {
-    active: r.active,
-    redirected: j.counters.redirected,
-    returned: j.counters.returned,
-    drops: j.counters.redirectDrops + j.counters.returnedDropped,
-    peers: r.peers.map((p) => ({
-      role: p.role, address: p.address, state: p.state, healthy: p.healthy, rttMs: Math.round(p.rttMs * 10) / 10, packets: p.packets,
-      returned: p.returnedPackets, probesSent: p.probesSent, probesLost: p.probesLost, switches: p.switches, repinned: p.repinned, prober: p.prober,
-    })),
-  };
+  return { forwarding: s.counters, perWorkerFrames: s.perWorkerFrames, ...junctionStatusLine(s.junction) };
 }

@@ -22,6 +22,7 @@ import { GatewayOutputs, describeOutputsChange } from '../gateway-outputs.js';
 import { startConfigWatch, type ConfigWatch } from '../config-watch.js';
 import { restartNeeded, restartSuffix } from '../gateway-reload.js';
 import { checkWorkersMode, runGatewayWorkers } from './gateway-workers.js';
+import { junctionStatusLine } from '../gateway-status-line.js';
 
 const HELP = `usage: fleetgate gateway --config <file> [options]
 
@@ -249,28 +250,8 @@ async function reload(
   return cfg;
 }
 
-/** Mirror and redirection counters and peer state, compact (one line of JSON). */
+/** Forwarding, mirror and redirection counters and peer state, compact (one line of JSON). */
 function statusLine(gw: LiveGateway): Record<string, unknown> {
   const s = gw.status();
-  const j = s.junction;
-  const out: Record<string, unknown> = { forwarding: s.counters };
-  if (j.mirroring.length > 0) {
-    out.mirroring = j.mirroring.map((m) => ({
-      peer: `${m.address} (${m.protocol})`, connected: m.connected, sent: m.sent, dropped: m.dropped, truncated: m.truncated, filtered: m.filtered, errors: m.errors,
-    }));
-  }
-  const r = j.redirection;
-  if (r) {
-    out.redirection = {
-      active: r.active,
-      redirected: j.counters.redirected,
-      returned: j.counters.returned,
-      drops: j.counters.redirectDrops + j.counters.returnedDropped,
-      peers: r.peers.map((p) => ({
-        role: p.role, address: p.address, state: p.state, healthy: p.healthy, rttMs: Math.round(p.rttMs * 10) / 10, packets: p.packets,
-        returned: p.returnedPackets, probesSent: p.probesSent, probesLost: p.probesLost, switches: p.switches, repinned: p.repinned,
-      })),
-    };
-  }
-  return out;
+  return { forwarding: s.counters, ...junctionStatusLine(s.junction) };
 }

@@ -4,25 +4,15 @@ import { PacketView } from '../../../src/core/packet-view.js';
 import { LinkType } from '../../../src/core/layers.js';
 import { formatIP } from '../../../src/core/ip.js';
 import { decodeFrame } from '../../../src/packet/decode.js';
-import { buildFrame } from '../../../src/packet/build/compose.js';
 import { parseRedirectionConfig } from '../../../src/actions/redirect/config.js';
 import { Redirector, UNPINNED } from '../../../src/actions/redirect/redirector.js';
 import { DecapResult, decapReturned, GATEWAY_TUNNEL_MAC } from '../../../src/actions/redirect/encap.js';
 import { isProbe, probeReply, PEER_MAC } from './_support/fake-peer.js';
+import { TWO_PEERS, flowPacket } from './_support/two-peers.js';
 
-const CFG = {
-  localAddress: '10.128.255.254',
-  primary: { address: '192.0.2.10', protocol: 'vxlan', vni: 10, innerAddress: '10.128.255.1' },
-  standby: { address: '192.0.2.11', protocol: 'vxlan', vni: 10, innerAddress: '10.128.255.2' },
-};
+const CFG = TWO_PEERS;
 
-function packet(flow: number): PacketView {
-  const f = buildFrame({ ip: { src: '10.128.0.2', dst: '203.0.113.10' }, tcp: { sport: 20000 + flow, dport: 80 }, payload: `flow ${flow}` });
-  const p = new PacketView();
-  decodeFrame(p, f, 0, f.length, f.length, 0, LinkType.ETHERNET);
-  p.flowIdx = flow;
-  return p;
-}
+const packet = flowPacket;
 
 /** Drives a Redirector with a fake clock and two fake peers that answer probes while alive. */
 class Bench {

@@ -3,32 +3,18 @@
 // flows re-pinned, the peer MAC), the merged status, and the configs several workers cannot run.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { PacketView } from '../../../src/core/packet-view.js';
-import { LinkType } from '../../../src/core/layers.js';
 import { parseIPv4 } from '../../../src/core/ip.js';
-import { decodeFrame } from '../../../src/packet/decode.js';
-import { buildFrame } from '../../../src/packet/build/compose.js';
 import { flowWorkerOfIpv4 } from '../../../src/io/native/flow-hash.js';
 import { parseRedirectionConfig } from '../../../src/actions/redirect/config.js';
 import { Redirector } from '../../../src/actions/redirect/redirector.js';
 import { peerKey, probeOwner, redirectionWorkersProblem, type RelayedPeerHealth } from '../../../src/actions/redirect/workers.js';
 import { mergeRedirection } from '../../../src/pipeline/live-workers/merge.js';
 import { isProbe, probeReply, PEER_MAC } from './_support/fake-peer.js';
+import { TWO_PEERS, flowPacket } from './_support/two-peers.js';
 
-// 10.128.255.254 ^ .1 = 0xff → worker 1 of 2; ^ .2 = 0xfc → worker 0 of 2
-const CFG = {
-  localAddress: '10.128.255.254',
-  primary: { address: '192.0.2.10', protocol: 'vxlan', vni: 10, innerAddress: '10.128.255.1' },
-  standby: { address: '192.0.2.11', protocol: 'vxlan', vni: 10, innerAddress: '10.128.255.2' },
-};
+const CFG = TWO_PEERS;
 
-function packet(flow: number): PacketView {
-  const f = buildFrame({ ip: { src: '10.128.0.2', dst: '203.0.113.10' }, tcp: { sport: 20000 + flow, dport: 80 }, payload: `flow ${flow}` });
-  const p = new PacketView();
-  decodeFrame(p, f, 0, f.length, f.length, 0, LinkType.ETHERNET);
-  p.flowIdx = flow;
-  return p;
-}
+const packet = flowPacket;
 
 /**
  * Two workers' Redirectors with a fake clock. Relays go through `main` (as the main thread does, to

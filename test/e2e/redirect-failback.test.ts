@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { DEVICE_IP, SERVER_IP, canRunLab, settle } from './_support/lab-traffic.js';
-import { startPcap, startRedirectLab, stoppedSummary, type RedirectPeerSummary } from './_support/junction-lab.js';
+import { startPcap, startRedirectLab, stoppedSummary, twoApplianceRedirection, type RedirectPeerSummary } from './_support/junction-lab.js';
 
 const PING_INTERVAL_MS = 20;
 const PING_COUNT = 400;
@@ -21,13 +21,7 @@ const MAX_FAILOVER_GAP_MS = 1600;
 /** Failback: up to one probe interval until the next probe, then 3 answered probes, plus jitter. */
 const MAX_FAILBACK_MS = 2200;
 
-const JUNCTION = `redirection:
-  localAddress: 10.200.0.254
-  localPort: 4790
-  failback: all-flows
-  primary: { address: 192.0.2.2, protocol: vxlan, vni: 10, port: 4790, innerAddress: 10.200.0.1, innerMac: "02:00:00:00:aa:01" }
-  standby: { address: 192.0.2.6, protocol: vxlan, vni: 10, port: 4790, innerAddress: 10.200.0.2, innerMac: "02:00:00:00:aa:02" }
-  probe: { intervalMs: 500, threshold: 3 }`;
+const JUNCTION = twoApplianceRedirection('failback: all-flows');
 
 /** Epoch times (ms) of the device's echo requests in a pcap, first crossing of each only (the appliance forwards it back out too). */
 function echoRequestTimes(pcap: string): number[] {

@@ -15,19 +15,14 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { DEVICE_IP, HTTP_BODY, SERVER_IP, canRunLab, settle } from './_support/lab-traffic.js';
-import { startPcap, startRedirectLab, stoppedSummary, type RedirectPeerSummary } from './_support/junction-lab.js';
+import { startPcap, startRedirectLab, stoppedSummary, twoApplianceRedirection, type RedirectPeerSummary } from './_support/junction-lab.js';
 
 const PING_INTERVAL_MS = 20;
 const PING_COUNT = 200;
 /** Target 1.5 s (probes 500 ms × 3), plus one ping interval and timer jitter on a loaded CI machine. */
 const MAX_GAP_MS = 1600;
 
-const JUNCTION = `redirection:
-  localAddress: 10.200.0.254
-  localPort: 4790
-  primary: { address: 192.0.2.2, protocol: vxlan, vni: 10, port: 4790, innerAddress: 10.200.0.1, innerMac: "02:00:00:00:aa:01" }
-  standby: { address: 192.0.2.6, protocol: vxlan, vni: 10, port: 4790, innerAddress: 10.200.0.2, innerMac: "02:00:00:00:aa:02" }
-  probe: { intervalMs: 500, threshold: 3 }`;
+const JUNCTION = twoApplianceRedirection();
 
 function tsharkCount(pcap: string, filter: string): number {
   const r = spawnSync('tshark', ['-r', pcap, '-Y', filter, '-T', 'fields', '-e', 'frame.number'], { encoding: 'utf8', timeout: 30_000 });

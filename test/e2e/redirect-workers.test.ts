@@ -15,10 +15,9 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { NetnsLab, type Background } from './_support/netns.js';
-import { DEVICE_IP, HTTP_BODY, SERVER_IP, canRunLab, settle, startServers, tempDir } from './_support/lab-traffic.js';
-import { appliance, buildVpg, routeDevicesIntoTun, startPcap, stoppedSummary, writeJunctionConfig, type RedirectPeerSummary } from './_support/junction-lab.js';
+import { join } from 'node:path';
+import { DEVICE_IP, HTTP_BODY, SERVER_IP, canRunLab, settle } from './_support/lab-traffic.js';
+import { startPcap, startRedirectLab, stoppedSummary, twoApplianceRedirection, type RedirectPeerSummary } from './_support/junction-lab.js';
 import { flowWorkerOfIpv4 } from '../../src/io/native/index.js';
 import { probeOwner } from '../../src/actions/redirect/workers.js';
 import { parseIPv4 } from '../../src/core/ip.js';
@@ -32,12 +31,7 @@ const workerOf = (server: string) => flowWorkerOfIpv4(parseIPv4(DEVICE_IP), pars
 /** 8 more server addresses, 10.129.0.20..27: flows to them are on both workers. */
 const EXTRA = Array.from({ length: 8 }, (_, k) => `10.129.0.${20 + k}`);
 
-const JUNCTION = `redirection:
-  localAddress: 10.200.0.254
-  localPort: 4790
-  primary: { address: 192.0.2.2, protocol: vxlan, vni: 10, port: 4790, innerAddress: 10.200.0.1, innerMac: "02:00:00:00:aa:01" }
-  standby: { address: 192.0.2.6, protocol: vxlan, vni: 10, port: 4790, innerAddress: 10.200.0.2, innerMac: "02:00:00:00:aa:02" }
-  probe: { intervalMs: 500, threshold: 3 }`;
+const JUNCTION = twoApplianceRedirection();
 
 interface RedirectionLine {
   active: string;
@@ -77,20 +71,11 @@ describe('e2e: Redirection with gateway --workers 2 (vpg), failover to the stand
 
   it('curl and parallel flows through the primary; after it fails both workers\' flows resume through the standby', async (t) => {
     if (!canRunLab(t)) return;
-    const lab = new NetnsLab(t);
-    const dir = tempDir(t);
-    const v = buildVpg(lab);
-    const ap1 = appliance(lab, v, 1);
-    const ap2 = appliance(lab, v, 2);
-    await startServers(lab, v.srv, dir);
-    lab.exec(v.srv, EXTRA.map((a) => `ip addr add ${a}/24 dev vs${lab.id}`).join(' && '));
-    const config = writeJunctionConfig(dir, v.portsYaml, JUNCTION);
-    const script = resolve(process.cwd(), 'dist/test/e2e/_support/run-gateway.js');
-    const gateway: Background = lab.spawn(v.gw, [process.execPath, script, '--config', config, '--out', join(dir, 'reports.jsonl'), '--workers', String(WORKERS), '--status-every', '1s']);
-    await gateway.waitFor(/fleetgate gateway: ready/, 'the gateway');
+    const { lab, dir, config, v, ap1, ap2, gateway } = await startRedirectLab(t, JUNCTION, {
+      gatewayArgs: ['--workers', String(WORKERS), '--status-every', '1s'],
+      serverAddresses: EXTRA,
+    });
     assert.match(gateway.out, /ready \(vpg\): .*2 workers .*redirection to 192\.0\.2\.2:4790 \/ 192\.0\.2\.6:4790/);
-    routeDevicesIntoTun(lab, v);
-    await settle(700);
 
     // 1. curl and 8 parallel pings (flows on both workers) through the primary
     const pcap1 = join(dir, 'ap1.pcap');

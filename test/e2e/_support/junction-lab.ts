@@ -102,9 +102,34 @@ export interface RedirectPeerSummary {
   repinned: number;
 }
 
+/**
+ * gateway.junction for the redirection lab's two appliances (primary 192.0.2.2, standby 192.0.2.6, VXLAN
+ * VNI 10 on port 4790, default probes 500 ms × 3); `extra` lines are added under `redirection:`.
+ */
+export function twoApplianceRedirection(...extra: string[]): string {
+  return [
+    'redirection:',
+    '  localAddress: 10.200.0.254',
+    '  localPort: 4790',
+    ...extra.map((l) => `  ${l}`),
+    '  primary: { address: 192.0.2.2, protocol: vxlan, vni: 10, port: 4790, innerAddress: 10.200.0.1, innerMac: "02:00:00:00:aa:01" }',
+    '  standby: { address: 192.0.2.6, protocol: vxlan, vni: 10, port: 4790, innerAddress: 10.200.0.2, innerMac: "02:00:00:00:aa:02" }',
+    '  probe: { intervalMs: 500, threshold: 3 }',
+  ].join('\n');
+}
+
+export interface RedirectLabOptions {
+  /** More `fleetgate gateway` arguments (e.g. --workers 2). */
+  gatewayArgs?: string[];
+  /** More addresses for the server namespace (on its veth). */
+  serverAddresses?: string[];
+}
+
 export interface RedirectLab {
   lab: NetnsLab;
   dir: string;
+  /** The config file fleetgate runs on. */
+  config: string;
   v: VpgLab;
   ap1: { ns: string; vx: string };
   ap2: { ns: string; vx: string };
@@ -116,17 +141,19 @@ export interface RedirectLab {
  * 192.0.2.6), the servers, and fleetgate running with `junctionYaml`; device traffic routed into the
  * TUN and a first probe round trip on both peers done.
  */
-export async function startRedirectLab(t: TestContext, junctionYaml: string): Promise<RedirectLab> {
+export async function startRedirectLab(t: TestContext, junctionYaml: string, opts: RedirectLabOptions = {}): Promise<RedirectLab> {
   const lab = new NetnsLab(t);
   const dir = tempDir(t);
   const v = buildVpg(lab);
   const ap1 = appliance(lab, v, 1);
   const ap2 = appliance(lab, v, 2);
   await startServers(lab, v.srv, dir);
-  const gateway = await startGateway(lab, v.gw, writeJunctionConfig(dir, v.portsYaml, junctionYaml), join(dir, 'reports.jsonl'));
+  if (opts.serverAddresses?.length) lab.exec(v.srv, opts.serverAddresses.map((a) => `ip addr add ${a}/24 dev vs${lab.id}`).join(' && '));
+  const config = writeJunctionConfig(dir, v.portsYaml, junctionYaml);
+  const gateway = await startGateway(lab, v.gw, config, join(dir, 'reports.jsonl'), opts.gatewayArgs);
   routeDevicesIntoTun(lab, v);
   await settle(700);
-  return { lab, dir, v, ap1, ap2, gateway };
+  return { lab, dir, config, v, ap1, ap2, gateway };
 }
 
 /** The fleet config with gateway.ports and gateway.junction (YAML lines, unindented). */

@@ -227,9 +227,9 @@ export function writeConfig(dir: string, portsYaml: string, more: ConfigExtras =
 }
 
 /** Starts the gateway (compiled CLI command) in ns and waits for 'ready'. */
-export async function startGateway(lab: NetnsLab, ns: string, config: string, reports: string): Promise<Background> {
+export async function startGateway(lab: NetnsLab, ns: string, config: string, reports: string, extraArgs: string[] = []): Promise<Background> {
   const script = resolve(process.cwd(), 'dist/test/e2e/_support/run-gateway.js');
-  const gw = lab.spawn(ns, [process.execPath, script, '--config', config, '--out', reports]);
+  const gw = lab.spawn(ns, [process.execPath, script, '--config', config, '--out', reports, ...extraArgs]);
   await gw.waitFor(/fleetgate gateway: ready/, 'the gateway');
   return gw;
 }

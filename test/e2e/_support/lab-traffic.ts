@@ -203,19 +203,26 @@ export function indent4(yamlText: string): string[] {
   return yamlText.split('\n').map((l) => `    ${l}`);
 }
 
+/** The test fleet's first lines: operator, gateway (device subnet, 60 s interval) and its `ports:` section. */
+export function fleetHead(portsYaml: string): string[] {
+  return [
+    'operator: { id: op-e2e }',
+    'gateway:',
+    '  id: gw-e2e',
+    '  deviceSubnets: [10.128.0.0/24]',
+    '  inspection: { intervalSeconds: 60 }',
+    '  ports:',
+    ...indent4(portsYaml),
+  ];
+}
+
 /** Writes the fleet config (device with IMSI) plus the given ports section; returns its path. */
 export function writeConfig(dir: string, portsYaml: string, more: ConfigExtras = {}): string {
   const path = join(dir, 'fleet.yaml');
   writeFileSync(
     path,
     [
-      'operator: { id: op-e2e }',
-      'gateway:',
-      '  id: gw-e2e',
-      '  deviceSubnets: [10.128.0.0/24]',
-      '  inspection: { intervalSeconds: 60 }',
-      '  ports:',
-      ...indent4(portsYaml),
+      ...fleetHead(portsYaml),
       ...(more.gatewayLines ?? []),
       'devices:',
       ...(more.devices ?? [`  - { imsi: "${DEVICE_IMSI}", ip: ${DEVICE_IP}, name: meter-e2e }`]),

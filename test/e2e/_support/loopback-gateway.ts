@@ -6,20 +6,12 @@ import { createSocket, type Socket } from 'node:dgram';
 import { join, resolve } from 'node:path';
 import type { TestContext } from 'node:test';
 import { Background } from './netns.js';
-import { DEVICE_IMSI, DEVICE_IP, SERVER_IP } from './lab-traffic.js';
+import { DEVICE_IMSI, DEVICE_IP, SERVER_IP, fleetHead } from './lab-traffic.js';
 import { bindLoopback, vxlanDatagram, waitFor } from '../../_support/loopback-vxlan.js';
 
 /** The config's first lines: operator, gateway and its VXLAN port on 127.0.0.1:gwPort (replies to the sender's port). */
 export function loopbackFleetHead(gwPort: number): string[] {
-  return [
-    'operator: { id: op-e2e }',
-    'gateway:',
-    '  id: gw-e2e',
-    '  deviceSubnets: [10.128.0.0/24]',
-    '  inspection: { intervalSeconds: 60 }',
-    '  ports:',
-    `    devices: { kind: vxlan, address: 127.0.0.1, port: ${gwPort}, replyPort: 0 }`,
-  ];
+  return fleetHead(`devices: { kind: vxlan, address: 127.0.0.1, port: ${gwPort}, replyPort: 0 }`);
 }
 
 /** `gateway.junction` with one VXLAN mirror peer on 127.0.0.1:port (VNI 99, or an invalid VNI). */

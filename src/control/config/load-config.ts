@@ -1,8 +1,8 @@
 // Reads a fleet config (YAML): syntax, then the JSON schema (schemas/fleet-config.schema.json), then
 // semantic checks; all problems are thrown together as one ConfigProblems. Defaults are filled in.
 import { readFileSync } from 'node:fs';
-import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
-import type { Document } from 'yaml';
+import type { Document, LineCounter } from 'yaml';
+import { lazyModule } from '../../core/lazy-module.js';
 import type { ValidateFunction } from 'ajv';
 import { ConfigProblem, ConfigProblems } from './config-errors.js';
 import { formatPath } from './config-path.js';
@@ -14,6 +14,9 @@ import { normalizeConfig } from './normalize.js';
 import { sharedAjv } from './ajv.js';
 import { readSchemaFile } from './schema-file.js';
 import type { FleetConfig } from './types.js';
+
+/** The YAML library, loaded by the first config read (commands without --config never load it). */
+const yaml = lazyModule<typeof import('yaml')>('yaml');
 
 let validator: ValidateFunction | undefined;
 
@@ -35,7 +38,8 @@ export function loadConfig(path: string): FleetConfig {
 
 /** Parses and checks config text; fileName only labels the messages. */
 export function parseConfig(text: string, fileName?: string): FleetConfig {
-  const lines = new LineCounter();
+  const { LineCounter: Lines, parseDocument } = yaml();
+  const lines = new Lines();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
   const at = (offset: number) => lines.linePos(offset);
 
@@ -103,6 +107,7 @@ function nodeOffset(doc: Document, r: RawProblem): number {
   if (r.atKey && segs.length > 0) {
     const parent = doc.getIn(segs.slice(0, -1), true);
     const last = segs[segs.length - 1];
+    const { isMap, isScalar } = yaml();
     if (isMap(parent)) {
       const pair = parent.items.find((it) => isScalar(it.key) && String(it.key.value) === String(last));
       if (pair && isScalar(pair.key) && pair.key.range) return pair.key.range[0];
@@ -115,7 +120,7 @@ function nodeOffset(doc: Document, r: RawProblem): number {
 
 function scalarSource(doc: Document, segs: PathSegments): string | undefined {
   const node = doc.getIn(segs, true);
-  return isScalar(node) && typeof node.source === 'string' ? node.source : undefined;
+  return yaml().isScalar(node) && typeof node.source === 'string' ? node.source : undefined;
 }
 
 export type { FleetConfig, DeviceConfig, GroupConfig, GatewayConfig, OperatorConfig } from './types.js';

@@ -3,10 +3,11 @@
 // library (src/classify/catalog/catalog-file.ts). The YAML stays the source; a compiled file older than
 // it is ignored. A YAML syntax error is reported here and no compiled file is written.
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 
-const yamlPath = fileURLToPath(new URL('../data/catalog/apps.yaml', import.meta.url));
+const yamlPath = resolve(dirname(fileURLToPath(import.meta.url)), '../data/catalog/apps.yaml');
 const outPath = yamlPath.replace(/\.yaml$/, '.compiled.json');
 try {
   const doc = parse(readFileSync(yamlPath, 'utf8'), { uniqueKeys: true, maxAliasCount: 100 });

@@ -1,6 +1,6 @@
 // What a `fleetgate gateway` reload (SIGHUP or the config file watch) cannot apply while running, for
 // its reload line; shared by the one-thread and --workers paths.
-import type { FleetConfig } from '../control/config/load-config.js';
+import { loadConfig, type FleetConfig } from '../control/config/load-config.js';
 import type { GatewayOutputs } from './gateway-outputs.js';
 
 /**
@@ -16,4 +16,19 @@ export function restartNeeded(old: FleetConfig | undefined, cfg: FleetConfig, ou
 /** The reload line's tail naming what needs a restart ('' when nothing does). */
 export function restartSuffix(needed: readonly string[]): string {
   return needed.length > 0 ? `; restart to apply: ${needed.join(', ')}` : '';
+}
+
+/** Says a reload is refused and why; the running config stays. */
+export function refuseReload(why: string): void {
+  console.error(`fleetgate gateway: reload refused, the running config stays: ${why}`);
+}
+
+/** The config file read and checked for a reload, or null (refused, with the problem printed). */
+export function readReloadConfig(path: string): FleetConfig | null {
+  try {
+    return loadConfig(path);
+  } catch (e) {
+    refuseReload(e instanceof Error ? e.message : String(e));
+    return null;
+  }
 }

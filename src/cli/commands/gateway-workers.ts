@@ -10,11 +10,11 @@ import type { JsonlWriter } from '../../export/jsonl-writer.js';
 import type { GatewayOutputs } from '../gateway-outputs.js';
 import { describeOutputsChange } from '../gateway-outputs.js';
 import { startConfigWatch, type ConfigWatch } from '../config-watch.js';
-import { restartNeeded, restartSuffix } from '../gateway-reload.js';
+import { readReloadConfig, refuseReload, restartNeeded, restartSuffix } from '../gateway-reload.js';
 import { FleetgateError } from '../../core/errors.js';
 import { redirectionWorkersProblem } from '../../actions/redirect/workers.js';
 import { junctionStatusLine } from '../gateway-status-line.js';
-import { loadConfig, type FleetConfig } from '../../control/config/load-config.js';
+import type { FleetConfig } from '../../control/config/load-config.js';
 import type { TunPortConfig, UdpTunnelPortConfig } from '../../control/config/types.js';
 import { DeviceDirectory } from '../../control/devices/device-directory.js';
 import { loadNative, nativeLoadError } from '../../io/native/index.js';
@@ -177,16 +177,11 @@ export async function runGatewayWorkers(o: GatewayWorkersRun): Promise<number> {
 
 /** Re-reads and checks the config here, then relays it to every worker; an invalid file changes nothing. */
 async function reload(path: string, old: FleetConfig, lw: LiveWorkers, intervalFromConfig: boolean, outputs: GatewayOutputs, eveAtStart: boolean): Promise<FleetConfig> {
-  let cfg: FleetConfig;
-  try {
-    cfg = loadConfig(path);
-  } catch (e) {
-    console.error(`fleetgate gateway: reload refused, the running config stays: ${e instanceof Error ? e.message : String(e)}`);
-    return old;
-  }
+  const cfg = readReloadConfig(path);
+  if (cfg === null) return old;
   const redirectProblem = redirectionWorkersProblem(cfg.gateway.junction?.redirection);
   if (redirectProblem) {
-    console.error(`fleetgate gateway: reload refused, the running config stays: ${redirectionRefusal(lw.size, redirectProblem)}`);
+    refuseReload(redirectionRefusal(lw.size, redirectProblem));
     return old;
   }
   const r = await lw.reload(cfg, intervalFromConfig);

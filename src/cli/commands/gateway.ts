@@ -15,12 +15,12 @@ import { parseDurationMs } from '../duration.js';
 import { fleetSetup, checkIntervalSec, pipelineFleetOptions } from '../fleet-setup.js';
 import { pipelineRecordHandlers } from '../record-handlers.js';
 import { StopSignal, runUntilStopped } from '../run-until-stopped.js';
-import { loadConfig, type FleetConfig } from '../../control/config/load-config.js';
+import type { FleetConfig } from '../../control/config/load-config.js';
 import { DeviceDirectory } from '../../control/devices/device-directory.js';
 import { AppCatalog } from '../../classify/catalog/index.js';
 import { GatewayOutputs, describeOutputsChange } from '../gateway-outputs.js';
 import { startConfigWatch, type ConfigWatch } from '../config-watch.js';
-import { restartNeeded, restartSuffix } from '../gateway-reload.js';
+import { readReloadConfig, refuseReload, restartNeeded, restartSuffix } from '../gateway-reload.js';
 import { checkWorkersMode, runGatewayWorkers } from './gateway-workers.js';
 import { junctionStatusLine } from '../gateway-status-line.js';
 
@@ -212,16 +212,11 @@ async function reload(
   outputs: GatewayOutputs,
   eveAtStart: boolean,
 ): Promise<FleetConfig | undefined> {
-  let cfg: FleetConfig;
-  try {
-    cfg = loadConfig(path);
-  } catch (e) {
-    console.error(`fleetgate gateway: reload refused, the running config stays: ${e instanceof Error ? e.message : String(e)}`);
-    return old;
-  }
+  const cfg = readReloadConfig(path);
+  if (cfg === null) return old;
   const j = cfg.gateway.junction;
   if (j?.redirection?.enabled && gw.mode !== 'vpg' && gw.mode !== 'routed') {
-    console.error(`fleetgate gateway: reload refused, the running config stays: gateway.junction.redirection needs vpg or routed mode, not ${gw.mode}`);
+    refuseReload(`gateway.junction.redirection needs vpg or routed mode, not ${gw.mode}`);
     return old;
   }
   // the pipeline first: the junction reads device groups by the pipeline's device indexes

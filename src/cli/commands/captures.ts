@@ -1,8 +1,9 @@
 // fleetgate captures start|list|download — packet capture sessions, over the REST API.
 import { parseArgs } from 'node:util';
 import { writeFileSync } from 'node:fs';
-import { ApiClient, CLIENT_OPTIONS, printTable } from '../../api/client.js';
+import { CLIENT_OPTIONS, printTable } from '../../api/client.js';
 import { FleetgateError } from '../../core/errors.js';
+import { startClientCommand } from '../client-command.js';
 
 const HELP = `usage: fleetgate captures start --gateway <id> --duration <s> [--device-ip <ip> | --imsi <imsi>] [--prefix p]
        fleetgate captures list --gateway <id> [--json]
@@ -24,13 +25,10 @@ export async function run(argv: string[]): Promise<number> {
     },
   });
   const [sub, id] = positionals;
-  if (values.help || !sub) {
-    console.log(HELP);
-    return values.help ? 0 : 2;
-  }
-  if (!values.gateway) throw new FleetgateError('FG_ERR_USAGE', '--gateway is required');
-  const api = new ApiClient(values);
-  const base = `/v1/gateways/${encodeURIComponent(values.gateway)}/packet_capture_sessions`;
+  const start = startClientCommand(values, sub, HELP, { needsGateway: true });
+  if (typeof start === 'number') return start;
+  const { api, gateway } = start;
+  const base = `/v1/gateways/${encodeURIComponent(gateway)}/packet_capture_sessions`;
   if (sub === 'start') {
     const s = await api.request<{ sessionId: string; status: string }>('POST', base, {
       duration: Number(values.duration ?? 60),

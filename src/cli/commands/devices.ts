@@ -1,8 +1,9 @@
 // fleetgate devices list|import — over the REST API.
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
-import { ApiClient, CLIENT_OPTIONS, printTable } from '../../api/client.js';
+import { CLIENT_OPTIONS, printTable } from '../../api/client.js';
 import { FleetgateError } from '../../core/errors.js';
+import { startClientCommand } from '../client-command.js';
 
 const HELP = `usage: fleetgate devices list --gateway <id> [--group <g>] [--status active|quarantined] [--json]
        fleetgate devices import --gateway <id> <file.csv>   (columns imsi,ip,name,group,tags; all or nothing)
@@ -15,13 +16,10 @@ export async function run(argv: string[]): Promise<number> {
     options: { ...CLIENT_OPTIONS, gateway: { type: 'string', short: 'g' }, group: { type: 'string' }, status: { type: 'string' } },
   });
   const [sub, file] = positionals;
-  if (values.help || !sub) {
-    console.log(HELP);
-    return values.help ? 0 : 2;
-  }
-  if (!values.gateway) throw new FleetgateError('FG_ERR_USAGE', '--gateway is required');
-  const api = new ApiClient(values);
-  const gw = encodeURIComponent(values.gateway);
+  const start = startClientCommand(values, sub, HELP, { needsGateway: true });
+  if (typeof start === 'number') return start;
+  const { api, gateway } = start;
+  const gw = encodeURIComponent(gateway);
   if (sub === 'list') {
     const q = new URLSearchParams();
     if (values.group) q.set('group', values.group);

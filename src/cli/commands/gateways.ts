@@ -1,6 +1,7 @@
 // fleetgate gateways list|create — over the REST API.
 import { parseArgs } from 'node:util';
-import { ApiClient, CLIENT_OPTIONS, printTable } from '../../api/client.js';
+import { CLIENT_OPTIONS, printTable } from '../../api/client.js';
+import { startClientCommand } from '../client-command.js';
 
 const HELP = `usage: fleetgate gateways list [--json]
        fleetgate gateways create --subnet <cidr> [--subnet <cidr>…] [--name <name>]
@@ -9,11 +10,9 @@ common: --url <api url> --key <api key> (or FLEETGATE_URL / FLEETGATE_KEY)`;
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { ...CLIENT_OPTIONS, name: { type: 'string' }, subnet: { type: 'string', multiple: true } } });
   const [sub] = positionals;
-  if (values.help || !sub) {
-    console.log(HELP);
-    return values.help ? 0 : 2;
-  }
-  const api = new ApiClient(values);
+  const start = startClientCommand(values, sub, HELP, { needsGateway: false });
+  if (typeof start === 'number') return start;
+  const { api } = start;
   if (sub === 'list') {
     const r = await api.request<{ items: Record<string, unknown>[] }>('GET', '/v1/gateways');
     printTable(r.items, ['id', 'name', 'deviceSubnets', 'version'], values.json);

@@ -1,7 +1,8 @@
 // fleetgate keys create|list|revoke — API keys, over the REST API.
 import { parseArgs } from 'node:util';
-import { ApiClient, CLIENT_OPTIONS, printTable } from '../../api/client.js';
+import { CLIENT_OPTIONS, printTable } from '../../api/client.js';
 import { FleetgateError } from '../../core/errors.js';
+import { startClientCommand } from '../client-command.js';
 
 const HELP = `usage: fleetgate keys create <name> [--scope read] [--scope write]   (prints the key once)
        fleetgate keys list [--json]
@@ -11,11 +12,9 @@ common: --url <api url> --key <api key> (or FLEETGATE_URL / FLEETGATE_KEY)`;
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { ...CLIENT_OPTIONS, scope: { type: 'string', multiple: true } } });
   const [sub, arg] = positionals;
-  if (values.help || !sub) {
-    console.log(HELP);
-    return values.help ? 0 : 2;
-  }
-  const api = new ApiClient(values);
+  const start = startClientCommand(values, sub, HELP, { needsGateway: false });
+  if (typeof start === 'number') return start;
+  const { api } = start;
   if (sub === 'list') {
     const r = await api.request<{ items: Record<string, unknown>[] }>('GET', '/v1/keys');
     printTable(r.items, ['id', 'name', 'scopes', 'created', 'lastUsed'], values.json);

@@ -2,8 +2,9 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parse, stringify } from 'yaml';
-import { ApiClient, CLIENT_OPTIONS, printTable } from '../../api/client.js';
+import { CLIENT_OPTIONS, printTable } from '../../api/client.js';
 import { FleetgateError } from '../../core/errors.js';
+import { startClientCommand } from '../client-command.js';
 
 const HELP = `usage: fleetgate outputs get --gateway <id> [--json]
        fleetgate outputs set --gateway <id> <file>
@@ -34,13 +35,10 @@ export function outputsOfFile(text: string, name: string): Obj {
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { ...CLIENT_OPTIONS, gateway: { type: 'string', short: 'g' } } });
   const [sub, file] = positionals;
-  if (values.help || !sub) {
-    console.log(HELP);
-    return values.help ? 0 : 2;
-  }
-  if (!values.gateway) throw new FleetgateError('FG_ERR_USAGE', '--gateway is required');
-  const api = new ApiClient(values);
-  const base = `/v1/gateways/${encodeURIComponent(values.gateway)}/outputs`;
+  const start = startClientCommand(values, sub, HELP, { needsGateway: true });
+  if (typeof start === 'number') return start;
+  const { api, gateway } = start;
+  const base = `/v1/gateways/${encodeURIComponent(gateway)}/outputs`;
   const show = (o: unknown) => console.log(values.json ? JSON.stringify(o, null, 2) : stringify(o).trimEnd());
   switch (sub) {
     case 'get':

@@ -1,7 +1,8 @@
 // fleetgate peers list|add|remove — Junction mirroring peers, over the REST API.
 import { parseArgs } from 'node:util';
-import { ApiClient, CLIENT_OPTIONS, printTable } from '../../api/client.js';
+import { CLIENT_OPTIONS, printTable } from '../../api/client.js';
 import { FleetgateError } from '../../core/errors.js';
+import { startClientCommand } from '../client-command.js';
 
 const HELP = `usage: fleetgate peers list --gateway <id> [--json]
        fleetgate peers add --gateway <id> <ip> [--protocol gre|vxlan] [--vni n] [--gre-key n] [--truncate bytes] [--description text] [--disabled]
@@ -24,13 +25,10 @@ export async function run(argv: string[]): Promise<number> {
     },
   });
   const [sub, ip] = positionals;
-  if (values.help || !sub) {
-    console.log(HELP);
-    return values.help ? 0 : 2;
-  }
-  if (!values.gateway) throw new FleetgateError('FG_ERR_USAGE', '--gateway is required');
-  const api = new ApiClient(values);
-  const base = `/v1/gateways/${encodeURIComponent(values.gateway)}/junction/mirroring/peers`;
+  const start = startClientCommand(values, sub, HELP, { needsGateway: true });
+  if (typeof start === 'number') return start;
+  const { api, gateway } = start;
+  const base = `/v1/gateways/${encodeURIComponent(gateway)}/junction/mirroring/peers`;
   if (sub === 'list') {
     const r = await api.request<{ items: Record<string, unknown>[] }>('GET', base);
     printTable(r.items, ['ipAddress', 'protocol', 'key', 'vni', 'enabled', 'truncate', 'description'], values.json);

@@ -3,7 +3,6 @@
 // count-only redirection, and the directional (up/down) counters.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { createSocket, type Socket } from 'node:dgram';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -13,6 +12,7 @@ import { parseConfigObject } from '../../src/control/config/load-config.js';
 import { LiveDataPlane, type GatewayRuntime } from '../../src/control/live-data-plane.js';
 import { fleetDescription, LiveSimulator } from '../../src/sim/index.js';
 import { filterRules, redirectionFromStore, redirectionProblems } from '../../src/control/junction-config.js';
+import { openVxlanSink } from '../ui/_support/vxlan-sink.js';
 
 interface Harness {
   store: Store;
@@ -58,22 +58,6 @@ function harness(): Harness {
   };
 }
 
-/** A UDP socket on 127.x.y.z:4789 (the VXLAN port; the store's peers have no port setting). */
-async function vxlanSink(): Promise<{ sock: Socket; address: string; got: Buffer[] }> {
-  for (let i = 0; i < 20; i++) {
-    const address = `127.${40 + Math.floor(Math.random() * 200)}.${Math.floor(Math.random() * 250)}.${1 + Math.floor(Math.random() * 250)}`;
-    const sock = createSocket('udp4');
-    const got: Buffer[] = [];
-    sock.on('message', (m) => got.push(m));
-    const ok = await new Promise<boolean>((done) => {
-      sock.once('error', () => done(false));
-      sock.bind(4789, address, () => done(true));
-    });
-    if (ok) return { sock, address, got };
-    sock.close();
-  }
-  throw new Error('no free 127.x.y.z:4789');
-}
 
 async function until(cond: () => boolean, ms = 3000): Promise<void> {
   const end = Date.now() + ms;
@@ -115,7 +99,7 @@ test('junction-config: API peer filters become accept rules per direction, redir
 
 test('data plane junction: VXLAN copies reach the peer, counters survive a reconfiguration, bad peers show an error state', { timeout: 20_000 }, async (t) => {
   const h = harness();
-  const sink = await vxlanSink();
+  const sink = await openVxlanSink();
   try {
     h.run(5);
     assert.deepEqual(h.dp.junctionStatus(h.gw), { mirroring: [], redirection: null, problems: [] });

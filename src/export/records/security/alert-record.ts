@@ -1,19 +1,11 @@
 // The alert record (schemas/alert-record.schema.json): a Suricata EVE `alert` event plus the fleet
 // device and gateway. No producer yet (the security function comes later); Outputs validates with it.
 import { schemaValidator } from './schema-problems.js';
+import type { EveCommon, EveFleetgate } from '../eve/eve-types.js';
 
-export interface AlertRecord {
-  /** ISO 8601 with microseconds and +0000 (as EVE records). */
-  timestamp: string;
-  flow_id: number;
-  pcap_cnt?: number;
+/** EVE's common section (as flow and app-layer records have it) with the alert's own fields. */
+export interface AlertRecord extends Omit<EveCommon, 'tx_id' | 'fleetgate'> {
   event_type: 'alert';
-  src_ip: string;
-  src_port?: number;
-  dest_ip: string;
-  dest_port?: number;
-  proto: string;
-  app_proto?: string;
   direction?: 'to_server' | 'to_client';
   alert: {
     action: 'allowed' | 'blocked';
@@ -26,7 +18,7 @@ export interface AlertRecord {
     severity: number;
     metadata?: Record<string, string[]>;
   };
-  fleetgate: { operatorId: string; gatewayId: string; imsi?: string; device_ip?: string; device?: string; app?: string };
+  fleetgate: Pick<EveFleetgate, 'operatorId' | 'gatewayId' | 'imsi' | 'device_ip' | 'app'> & { device?: string };
 }
 
 /** Problems with an alert record, one sentence each; empty when valid. */

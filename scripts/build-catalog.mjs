@@ -7,7 +7,8 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 
-const yamlPath = resolve(dirname(fileURLToPath(import.meta.url)), '../data/catalog/apps.yaml');
+// the built-in catalog, or the YAML file given (tests)
+const yamlPath = process.argv[2] ? resolve(process.argv[2]) : resolve(dirname(fileURLToPath(import.meta.url)), '../data/catalog/apps.yaml');
 const outPath = yamlPath.replace(/\.yaml$/, '.compiled.json');
 try {
   const doc = parse(readFileSync(yamlPath, 'utf8'), { uniqueKeys: true, maxAliasCount: 100 });

@@ -2,7 +2,8 @@
 // at least as new as the YAML, checked the same way, and ignored when it is older or unreadable.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { builtinCatalogPath, compiledCatalogPath, readCatalogFile } from '../../../src/classify/catalog/catalog-file.js';
@@ -56,4 +57,18 @@ test('the build wrote the built-in catalog compiled, and it equals the YAML', (t
   const viaJson = readCatalogFile(yaml);
   assert.ok(viaJson.length > 10);
   assert.deepEqual(JSON.parse(compiled).applications.map((a: { name: string }) => a.name), viaJson.map((a) => a.name));
+});
+
+test('the build step writes the compiled file, and on a YAML syntax error says where, exits 1 and leaves none', (t) => {
+  const { yaml, json } = files(t);
+  const script = join(process.cwd(), 'scripts/build-catalog.mjs');
+  const ok = spawnSync(process.execPath, [script, yaml], { encoding: 'utf8' });
+  assert.equal(ok.status, 0, ok.stderr);
+  assert.deepEqual(JSON.parse(readFileSync(json, 'utf8')).applications[0].name, 'from-yaml');
+  writeFileSync(yaml, 'applications:\n  - { name: broken\n');
+  const bad = spawnSync(process.execPath, [script, yaml], { encoding: 'utf8' });
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /build-catalog: .*apps\.yaml: .*\(the catalog will be read from the YAML\)/);
+  assert.equal(existsSync(json), false, 'no stale compiled file is left');
+  assert.throws(() => readCatalogFile(yaml), (e: unknown) => e instanceof ConfigError && /YAML/.test(e.message), 'the runtime reports the YAML error itself');
 });

@@ -269,8 +269,8 @@ export class LiveGatewayJunction implements RuntimeJunction {
     } catch (e) {
       redProblems.push(`redirection: ${(e as Error).message}`);
     }
-    if (red?.enabled && this.gw.mode !== 'vpg' && this.gw.mode !== 'routed') {
-      redProblems.push(`redirection: needs a gateway that forwards packets (vpg or routed mode), not ${this.gw.mode}: it is off`);
+    if (red?.enabled && this.gw.mode === 'file') {
+      redProblems.push(`redirection: needs a gateway that forwards packets (bump, vpg or routed mode), not ${this.gw.mode}: it is off`);
       red = null;
     }
     const directory = snap.devices;

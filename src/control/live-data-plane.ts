@@ -257,6 +257,7 @@ function forwardingCounters(gw: LiveGateway): DataPlaneCounters {
     noRoute: c.noRoute,
     nonIpDropped: c.nonIp,
     arpReplies: c.arpReplies,
+    ndReplies: c.ndReplies,
     mirrorCopies: j.mirrorCopies,
     redirected: j.redirected,
     redirectDrops: j.redirectDrops,

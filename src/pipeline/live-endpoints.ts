@@ -2,23 +2,29 @@
 // IPv4 address and UDP source port, the tunnel header it used (VXLAN VNI, GENEVE header with its
 // options, GTP-U header with the TEID) and, for Ethernet tunnels, the device's MAC. Return traffic for
 // the device is re-encapsulated with that header and sent to that endpoint.
-// Keyed by the device's IPv4 address (as a signed 32-bit int, so Map keys stay small integers and
-// lookups allocate nothing); IPv6 devices are not re-encapsulated yet. Struct of typed arrays; learning
-// compares before copying and allocates only when a device is first seen or the table grows.
+// Keyed by the device's address: IPv4 as a signed 32-bit int (Map keys stay small integers, lookups
+// allocate nothing), IPv6 in an Ipv6Table (16 bytes hashed in place, no allocation either). Both kinds
+// share one struct of typed arrays (a slot per device); learning compares before copying and
+// allocates only when a device is first seen or the table grows.
 // GTP-U: a device with a declared downlink TEID (devices[].downlinkTeid, setDownlinkTeids) gets that
 // TEID in the kept header instead of the uplink one it sent with (each end allocates its own TEID).
 // The device is found as the directory attributes it: by its declared uplink TEID, else by address.
 import type { DeviceDirectory } from '../control/devices/device-directory.js';
+import { parseAddress } from '../control/config/cidr.js';
+import { Ipv6Table } from './ipv6-table.js';
 
 /** Longest tunnel header kept (GENEVE: 8 + 252 option bytes). */
 export const MAX_TUNNEL_HDR = 264;
 
 export class DeviceEndpoints {
   private cap = 0;
+  private count = 0;
+  /** Slots by IPv4 key (int32) and by IPv6 address. */
   private readonly slots = new Map<number, number>();
+  private readonly slots6 = new Ipv6Table(64);
   /** Devices with a known endpoint. */
   get size(): number {
-    return this.slots.size;
+    return this.count;
   }
   known = new Uint8Array(0);
   addr = new Uint32Array(0);
@@ -34,15 +40,22 @@ export class DeviceEndpoints {
   private sentWord = new Uint32Array(0);
   /** Downlink TEID written into the kept GTP-U header (bytes 4..7), 0 = none. */
   private dlTeid = new Uint32Array(0);
-  /** Declared downlink TEIDs by the device's declared uplink TEID, and by its IPv4 key (int32). */
+  /** 1 when the slot is an IPv6 device: its address is in addr6, else its IPv4 key in key4. */
+  private isV6 = new Uint8Array(0);
+  private key4 = new Int32Array(0);
+  private addr6 = new Uint8Array(0);
+  /** Declared downlink TEIDs by the device's declared uplink TEID, by its IPv4 key (int32), by its IPv6 address. */
   private downlinkByTeid = new Map<number, number>();
   private downlinkByKey = new Map<number, number>();
+  private downlinkByAddr6 = new Ipv6Table(1);
   /**
-   * Several live workers: when set, the keys of devices whose endpoint was learned or changed here
+   * Several live workers: when set, the keys of IPv4 devices whose endpoint was learned or changed here
    * (address, header or MAC; not a source port alone) are appended, for the worker to share them
-   * (exportEndpoint) after the batch. adopt() does not append.
+   * (exportEndpoint) after the batch; IPv6 devices go to changed6 as slots (exportSlot). adopt() does
+   * not append.
    */
   changed: number[] | null = null;
+  changed6: number[] | null = null;
 
   constructor(initial = 1024) {
     this.grow(initial);
@@ -61,10 +74,38 @@ export class DeviceEndpoints {
     if (hdrLen > MAX_TUNNEL_HDR || hdrLen < 0) return false;
     let dev = this.slots.get(key) ?? -1;
     if (dev < 0) {
-      dev = this.slots.size;
+      dev = this.newSlot();
       this.slots.set(key, dev);
+      this.key4[dev] = key;
     }
+    return this.update(dev, addr, port, buf, hdrOff, hdrLen, macOff);
+  }
+
+  /** The slot of the device whose IPv6 address is at a[aOff, aOff + 16), or -1. */
+  find6(a: Uint8Array, aOff: number): number {
+    return this.slots6.get(a, aOff);
+  }
+
+  /** learn() for the device whose IPv6 address is at a[aOff, aOff + 16). */
+  learn6(a: Uint8Array, aOff: number, addr: number, port: number, buf: Uint8Array, hdrOff: number, hdrLen: number, macOff: number): boolean {
+    if (hdrLen > MAX_TUNNEL_HDR || hdrLen < 0) return false;
+    let dev = this.slots6.get(a, aOff);
+    if (dev < 0) {
+      dev = this.newSlot();
+      this.slots6.set(a, aOff, dev);
+      this.isV6[dev] = 1;
+      for (let i = 0; i < 16; i++) this.addr6[dev * 16 + i] = a[aOff + i];
+    }
+    return this.update(dev, addr, port, buf, hdrOff, hdrLen, macOff);
+  }
+
+  private newSlot(): number {
+    const dev = this.count++;
     if (dev >= this.cap) this.grow(Math.max(dev + 1, this.cap * 2));
+    return dev;
+  }
+
+  private update(dev: number, addr: number, port: number, buf: Uint8Array, hdrOff: number, hdrLen: number, macOff: number): boolean {
     const h = dev * MAX_TUNNEL_HDR;
     const m = dev * 6;
     const eth = macOff >= 0 ? 1 : 0;
@@ -75,7 +116,10 @@ export class DeviceEndpoints {
     for (let i = 0; same && i < hdrLen; i++) if ((i < 4 || i > 7) && this.hdr[h + i] !== buf[hdrOff + i]) same = false;
     for (let i = 0; same && eth === 1 && i < 6; i++) if (this.mac[m + i] !== buf[macOff + i]) same = false;
     if (same && this.port[dev] === port) return true;
-    if (!same && this.changed !== null) this.changed.push(key);
+    if (!same) {
+      if (this.isV6[dev] === 1) this.changed6?.push(dev);
+      else this.changed?.push(this.key4[dev]);
+    }
     this.known[dev] = 1;
     this.addr[dev] = addr;
     this.port[dev] = port;
@@ -83,7 +127,7 @@ export class DeviceEndpoints {
     this.ethernet[dev] = eth;
     for (let i = 0; i < hdrLen; i++) this.hdr[h + i] = buf[hdrOff + i];
     this.sentWord[dev] = word;
-    this.dlTeid[dev] = this.downlinkFor(word, key);
+    this.dlTeid[dev] = this.downlinkFor(word, dev);
     this.patchTeid(dev);
     if (eth === 1) for (let i = 0; i < 6; i++) this.mac[m + i] = buf[macOff + i];
     this.updates++;
@@ -94,9 +138,13 @@ export class DeviceEndpoints {
    * The endpoint of device key as it was learned (header bytes 4..7 as the device sent them), for
    * another worker's adopt(); null when unknown. Allocates: off the data path.
    */
-  exportEndpoint(key: number): { key: number; addr: number; port: number; hdrLen: number; ethernet: boolean; bytes: Uint8Array } | null {
-    const dev = this.find(key);
-    if (dev < 0 || this.known[dev] !== 1) return null;
+  exportEndpoint(key: number): SharedEndpointData | null {
+    return this.exportSlot(this.find(key));
+  }
+
+  /** exportEndpoint() by slot (IPv6 devices: the slots in changed6); IPv6 ones carry their address in ip6. */
+  exportSlot(dev: number): SharedEndpointData | null {
+    if (dev < 0 || dev >= this.count || this.known[dev] !== 1) return null;
     const hl = this.hdrLen[dev];
     const eth = this.ethernet[dev] === 1;
     const bytes = new Uint8Array(hl + (eth ? 6 : 0));
@@ -109,47 +157,66 @@ export class DeviceEndpoints {
       bytes[7] = w & 0xff;
     }
     if (eth) bytes.set(this.mac.subarray(dev * 6, dev * 6 + 6), hl);
-    return { key, addr: this.addr[dev], port: this.port[dev], hdrLen: hl, ethernet: eth, bytes };
+    const e: SharedEndpointData = { key: this.key4[dev], addr: this.addr[dev], port: this.port[dev], hdrLen: hl, ethernet: eth, bytes };
+    if (this.isV6[dev] === 1) {
+      e.key = 0;
+      e.ip6 = this.addr6.slice(dev * 16, dev * 16 + 16);
+    }
+    return e;
   }
 
   /** An endpoint another worker learned (exportEndpoint): taken as if learned here, not re-shared. */
-  adopt(e: { key: number; addr: number; port: number; hdrLen: number; ethernet: boolean; bytes: Uint8Array }): boolean {
+  adopt(e: SharedEndpointData): boolean {
     const c = this.changed;
+    const c6 = this.changed6;
     this.changed = null;
+    this.changed6 = null;
     try {
-      return this.learn(e.key, e.addr, e.port, e.bytes, 0, e.hdrLen, e.ethernet ? e.hdrLen : -1);
+      const macOff = e.ethernet ? e.hdrLen : -1;
+      if (e.ip6 !== undefined) return e.ip6.length === 16 && this.learn6(e.ip6, 0, e.addr, e.port, e.bytes, 0, e.hdrLen, macOff);
+      return this.learn(e.key, e.addr, e.port, e.bytes, 0, e.hdrLen, macOff);
     } finally {
       this.changed = c;
+      this.changed6 = c6;
     }
   }
 
   /**
-   * The downlink TEIDs of a GTP-U port's devices (IPv4 only), from the directory in force (start and
+   * The downlink TEIDs of a GTP-U port's devices, from the directory in force (start and
    * every reload): kept headers are rewritten now; a device whose downlink TEID was removed goes back
    * to the TEID it last sent with. null = none.
    */
   setDownlinkTeids(directory: DeviceDirectory | null): void {
     const byTeid = new Map<number, number>();
     const byKey = new Map<number, number>();
+    const byAddr6 = new Ipv6Table(1);
     for (const [idx, teid] of directory?.downlinkTeids() ?? []) {
       const d = directory!.device(idx);
       if (d.teid !== undefined) byTeid.set(d.teid, teid);
       const key = ipv4TextKey(d.ip);
       if (key !== null) byKey.set(key, teid);
+      else {
+        const a6 = parseAddress(d.ip);
+        if (a6 !== null && a6.length === 16) byAddr6.set(a6, 0, teid);
+      }
     }
     this.downlinkByTeid = byTeid;
     this.downlinkByKey = byKey;
-    for (const [key, dev] of this.slots) {
+    this.downlinkByAddr6 = byAddr6;
+    for (let dev = 0; dev < this.count; dev++) {
       if (this.hdrLen[dev] < 8) continue;
-      this.dlTeid[dev] = this.downlinkFor(this.sentWord[dev], key);
+      this.dlTeid[dev] = this.downlinkFor(this.sentWord[dev], dev);
       this.patchTeid(dev);
     }
   }
 
-  /** The declared downlink TEID of the device that sent uplink TEID `teid` from address `key`, 0 = none. */
-  private downlinkFor(teid: number, key: number): number {
-    if (this.downlinkByTeid.size + this.downlinkByKey.size === 0) return 0;
-    return this.downlinkByTeid.get(teid) ?? this.downlinkByKey.get(key) ?? 0;
+  /** The declared downlink TEID of the device in slot dev that sent uplink TEID `teid`, 0 = none. */
+  private downlinkFor(teid: number, dev: number): number {
+    if (this.downlinkByTeid.size + this.downlinkByKey.size + this.downlinkByAddr6.size === 0) return 0;
+    const t = this.downlinkByTeid.get(teid);
+    if (t !== undefined) return t;
+    if (this.isV6[dev] === 1) return Math.max(0, this.downlinkByAddr6.get(this.addr6, dev * 16));
+    return this.downlinkByKey.get(this.key4[dev]) ?? 0;
   }
 
   /** The TEID downlink G-PDUs to this device slot carry (the declared one, else the one it sent). */
@@ -187,7 +254,13 @@ export class DeviceEndpoints {
     sentWord.set(this.sentWord);
     const dlTeid = new Uint32Array(cap);
     dlTeid.set(this.dlTeid);
-    Object.assign(this, { known, addr, port, hdrLen, hdr, ethernet, mac, sentWord, dlTeid });
+    const isV6 = new Uint8Array(cap);
+    isV6.set(this.isV6);
+    const key4 = new Int32Array(cap);
+    key4.set(this.key4);
+    const addr6 = new Uint8Array(cap * 16);
+    addr6.set(this.addr6);
+    Object.assign(this, { known, addr, port, hdrLen, hdr, ethernet, mac, sentWord, dlTeid, isV6, key4, addr6 });
     this.cap = Math.max(n, cap);
   }
 }
@@ -197,4 +270,17 @@ function ipv4TextKey(ip: string): number | null {
   const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(ip);
   if (!m) return null;
   return (Number(m[1]) << 24) | (Number(m[2]) << 16) | (Number(m[3]) << 8) | Number(m[4]);
+}
+
+/** An endpoint as one live worker exports it for another (live-workers/messages.ts SharedEndpoint). */
+export interface SharedEndpointData {
+  /** IPv4 key (int32); 0 for an IPv6 device. */
+  key: number;
+  /** The IPv6 device's address (16 bytes); absent for IPv4 devices. */
+  ip6?: Uint8Array;
+  addr: number;
+  port: number;
+  hdrLen: number;
+  ethernet: boolean;
+  bytes: Uint8Array;
 }

@@ -6,10 +6,12 @@
 //
 // Modes, from which ports are given:
 // - tunnel port (VXLAN/GENEVE/GTP-U), no network port: bump in the wire. Every datagram goes back to
-//   its sender as it came (same tunnel header, VNI, GENEVE options), outer addresses swapped.
+//   its sender as it came (same tunnel header, VNI, GENEVE options), outer addresses swapped; a
+//   redirected flow's packets go through the peer first, then back the same way (live-bump-paths.ts).
 // - tunnel port + network TUN (VPG): inner IP packets go to the TUN (the kernel routes them on);
 //   packets the kernel routes into the TUN for a device are re-encapsulated with the tunnel header
-//   that device last used and sent to its endpoint (DeviceEndpoints). Ethernet tunnels get proxy ARP.
+//   that device last used and sent to its endpoint (DeviceEndpoints), IPv4 and IPv6 devices alike.
+//   Ethernet tunnels get proxy ARP and proxy neighbour discovery (IPv6).
 // - TUN port (routed mode): packets read from it are written to the network TUN, and back; without a
 //   network port, into the same TUN (policy routing in the kernel decides where they go next).
 // - pcap port: inspection only, nothing is forwarded.
@@ -29,7 +31,9 @@ import { geneveProtocol } from '../io/ports/tunnel-kind.js';
 import type { Pipeline } from './worker.js';
 import { DeviceEndpoints, MAX_TUNNEL_HDR } from './live-endpoints.js';
 import { ARP_FRAME_LEN, isAnswerableArpRequest, writeArpReply } from './live-arp.js';
+import { NA_FRAME_LEN, isAnswerableNeighborSolicitation, writeNeighborAdvertisement } from './live-nd.js';
 import { LiveJunction, type JunctionChange, type JunctionStatus } from './live-junction.js';
+import { BumpPaths } from './live-bump-paths.js';
 import { FleetgateError } from '../core/errors.js';
 import type { DeviceDirectory } from '../control/devices/device-directory.js';
 import type { MirroringConfig } from '../actions/mirror/config.js';
@@ -65,7 +69,7 @@ export interface LiveGatewayOptions {
   directory?: DeviceDirectory;
   /** `gateway.junction.mirroring`: copies of the processed packets to peers (every mode). */
   mirroring?: MirroringConfig;
-  /** `gateway.junction.redirection`: selected flows through a peer (VPG and routed modes). */
+  /** `gateway.junction.redirection`: selected flows through a peer (bump, VPG and routed modes). */
   redirection?: RedirectionConfig;
   /** Local address of the redirection socket (default 0.0.0.0). */
   redirectBindAddress?: string;
@@ -89,13 +93,17 @@ export interface LiveGatewayCounters {
   /** Tunnel datagrams without an IP packet inside that were not answered (dropped in VPG mode). */
   nonIp: number;
   arpReplies: number;
+  /** Neighbor Advertisements sent for devices' Neighbor Solicitations (proxy ND, IPv6 over Ethernet tunnels). */
+  ndReplies: number;
 }
 
 export class LiveGateway {
   readonly mode: LiveMode;
-  readonly counters: LiveGatewayCounters = { returned: 0, toNetwork: 0, toDevices: 0, noRoute: 0, nonIp: 0, arpReplies: 0 };
+  readonly counters: LiveGatewayCounters = { returned: 0, toNetwork: 0, toDevices: 0, noRoute: 0, nonIp: 0, arpReplies: 0, ndReplies: 0 };
   readonly endpoints = new DeviceEndpoints();
   readonly junction: LiveJunction;
+  /** Bump mode with redirection: the way back of packets the peer returns (live-bump-paths.ts); else null. */
+  bumpPaths: BumpPaths | null = null;
   private readonly pipeline: Pipeline;
   private readonly tunnel: UdpTunnelPort | null;
   private readonly devTun: TunPort | null;
@@ -148,9 +156,11 @@ export class LiveGateway {
   }
 
   private checkRedirection(r: RedirectionConfig | undefined): void {
-    if (r?.enabled && this.mode !== 'vpg' && this.mode !== 'routed') {
-      throw new FleetgateError('FG_ERR_USAGE', `gateway.junction.redirection needs a gateway that forwards packets (vpg or routed mode), not ${this.mode}: add a network port or disable redirection`);
+    if (r?.enabled && this.mode === 'file') {
+      throw new FleetgateError('FG_ERR_USAGE', 'gateway.junction.redirection needs a gateway that forwards packets (bump, vpg or routed mode), not file: use a vxlan, geneve, gtpu or tun devices port, or disable redirection');
     }
+    // bump: a returned packet goes back the way its datagram came, kept per redirected flow (allocated once)
+    if (r?.enabled && this.mode === 'bump' && this.bumpPaths === null) this.bumpPaths = new BumpPaths(this.pipeline.flows);
   }
 
   /** Forwarding counters, mirror peers and redirection peers (allocates: call it off the data path). */
@@ -252,7 +262,16 @@ export class LiveGateway {
       this.answerArp(port, i, dgOff, innerOff);
       return;
     }
+    if (this.net !== null && ethernet && p.ipVersion === 6 && isAnswerableNeighborSolicitation(buf, innerOff, p.frameEnd - innerOff)) {
+      this.answerNd(port, i, dgOff, innerOff);
+      return;
+    }
     if (this.net === null) {
+      // bump with redirection: a redirected flow's packet went to the peer; keep its way back
+      if (this.bumpPaths !== null && this.junction.redirect()) {
+        this.bumpPaths.remember(p.flowIdx, p.flowDir, port.peerAddr[i], port.peerPort[i], buf, dgOff, p.l3Off - dgOff);
+        return;
+      }
       if (port.reply(i, this.replyPort)) this.counters.returned++;
       return;
     }
@@ -261,12 +280,13 @@ export class LiveGateway {
       return;
     }
     const idx = p.flowIdx;
-    if (idx >= 0 && p.ipVersion === 4) {
+    if (idx >= 0) {
       const a = this.pipeline.attrs;
       // learn only from packets the device itself sent
       if (a.device[idx] >= 0 && p.flowDir === a.deviceSide[idx]) {
-        const key = ipv4Key(buf, p.srcAddrOff);
-        this.endpoints.learn(key, port.peerAddr[i], port.peerPort[i], buf, dgOff, innerOff - dgOff, ethernet ? innerOff + 6 : -1);
+        const macOff = ethernet ? innerOff + 6 : -1;
+        if (p.ipVersion === 4) this.endpoints.learn(ipv4Key(buf, p.srcAddrOff), port.peerAddr[i], port.peerPort[i], buf, dgOff, innerOff - dgOff, macOff);
+        else this.endpoints.learn6(buf, p.srcAddrOff, port.peerAddr[i], port.peerPort[i], buf, dgOff, innerOff - dgOff, macOff);
       }
     }
     if (this.junction.redirect()) return;
@@ -284,12 +304,20 @@ export class LiveGateway {
    */
   private toTunnel(port: UdpTunnelPort, src: Uint8Array, from: number, capLen: number, tsUs: number, ifIndex: number, process: boolean): boolean {
     let len = capLen;
-    if (len < 20 || src[from] >> 4 !== 4) return false;
+    const v = len >= 20 ? src[from] >> 4 : 0;
     const ep = this.endpoints;
-    const dev = ep.find(ipv4Key(src, from + 16));
+    let dev = -1;
+    if (v === 4) {
+      dev = ep.find(ipv4Key(src, from + 16));
+      const ipLen = (src[from + 2] << 8) | src[from + 3];
+      if (ipLen >= 20 && ipLen < len) len = ipLen;
+    } else if (v === 6 && len >= 40) {
+      dev = ep.find6(src, from + 24);
+      const ipLen = 40 + ((src[from + 4] << 8) | src[from + 5]); // 0 payload length (jumbogram): as read
+      if (ipLen > 40 && ipLen < len) len = ipLen;
+    }
     if (dev < 0) return false;
-    const ipLen = (src[from + 2] << 8) | src[from + 3];
-    if (ipLen >= 20 && ipLen < len) len = ipLen;
+    const etherType = v === 4 ? 0x0800 : 0x86dd;
     const hl = ep.hdrLen[dev];
     const eth = ep.ethernet[dev] === 1 ? ETH_LEN : 0;
     const dlen = hl + eth + len;
@@ -309,8 +337,8 @@ export class LiveGateway {
       out[d + 2] = gl >> 8;
       out[d + 3] = gl & 0xff;
     } else if (kind === 'geneve' && eth === 0) {
-      out[d + 2] = 0x08;
-      out[d + 3] = 0x00;
+      out[d + 2] = etherType >> 8;
+      out[d + 3] = etherType & 0xff;
     }
     let w = d + hl;
     if (eth > 0) {
@@ -319,8 +347,8 @@ export class LiveGateway {
         out[w + k] = ep.mac[m + k];
         out[w + 6 + k] = this.mac[k];
       }
-      out[w + 12] = 0x08;
-      out[w + 13] = 0x00;
+      out[w + 12] = etherType >> 8;
+      out[w + 13] = etherType & 0xff;
       w += ETH_LEN;
     }
     for (let k = 0; k < len; k++) out[w + k] = src[from + k];
@@ -342,6 +370,7 @@ export class LiveGateway {
    * A packet a redirection peer returned (already processed on its way to the peer): it continues to
    * its destination. VPG: a device's packet goes back into the device's tunnel, anything else to the
    * network TUN. Routed: a packet for a device to the devices TUN, anything else to the network side.
+   * Bump: back to the sender of its flow's datagrams, in the tunnel header they came with (returnBump).
    */
   private readonly onReturned = (buf: Uint8Array, off: number, len: number, ethernet: boolean): void => {
     const c = this.junction.counters;
@@ -358,6 +387,10 @@ export class LiveGateway {
     const v = ipLen >= 20 ? buf[ip] >> 4 : 0;
     if (v !== 4 && v !== 6) {
       c.returnedDropped++;
+      return;
+    }
+    if (this.tunnel !== null && this.net === null) {
+      this.returnBump(this.tunnel, buf, ip, ipLen);
       return;
     }
     if (this.tunnel !== null) {
@@ -377,7 +410,7 @@ export class LiveGateway {
       c.returnedDropped++;
       return;
     }
-    const toDevice = this.net !== null && v === 4 && this.isDeviceAddress(buf, ip + 16);
+    const toDevice = this.net !== null && (v === 4 ? this.isDeviceAddress(buf, ip + 16, 4) : ipLen >= 40 && this.isDeviceAddress(buf, ip + 24, 6));
     const out = toDevice || this.net === null ? dt : this.net;
     if (out.write(buf, ip, ipLen)) {
       c.returned++;
@@ -386,12 +419,46 @@ export class LiveGateway {
     } else c.returnedDropped++;
   };
 
-  /** True when the IPv4 address at buf[off] is a device of the directory (routed mode, returned packets). */
-  private isDeviceAddress(buf: Uint8Array, off: number): boolean {
+  /**
+   * Bump mode: the IP packet buf[ip, ip + len) a peer returned goes to the sender of its flow's
+   * datagrams in that direction, behind the header they came with (BumpPaths), as bump mode returns
+   * them. Without a kept path it is dropped (junction returnedDropped, bumpPaths.noPath).
+   */
+  private returnBump(port: UdpTunnelPort, buf: Uint8Array, ip: number, len: number): void {
+    const c = this.junction.counters;
+    const paths = this.bumpPaths;
+    // the IP header's length: a short Ethernet frame from the peer is padded
+    if (buf[ip] >> 4 === 4) {
+      const l = (buf[ip + 2] << 8) | buf[ip + 3];
+      if (l >= 20 && l < len) len = l;
+    } else if (len >= 40) {
+      const l = 40 + ((buf[ip + 4] << 8) | buf[ip + 5]);
+      if (l > 40 && l < len) len = l;
+    }
+    const d = paths === null ? -1 : paths.find(buf, ip, len);
+    if (paths === null || d < 0) {
+      c.returnedDropped++;
+      return;
+    }
+    const o = port.reserve(paths.prefixLen(d) + len);
+    if (o < 0) {
+      port.counters.txDrops++;
+      c.returnedDropped++;
+      return;
+    }
+    const n = paths.writeDatagram(d, port.sendBuf, o, buf, ip, len, port.kind === 'gtpu');
+    port.commit(n, paths.addr, this.replyPort === 0 ? paths.port : this.replyPort);
+    port.flush();
+    c.returned++;
+    this.counters.returned++;
+  }
+
+  /** True when the IPv4 or IPv6 address at buf[off] is a device of the directory (routed mode, returned packets). */
+  private isDeviceAddress(buf: Uint8Array, off: number, ipVersion: 4 | 6): boolean {
     const d = this.directory;
     if (!d) return false;
     // attribute() looks at both addresses: give the same one twice, side 0 = it is the device
-    const dev = d.attribute(buf, off, off, 4, -1, this.side);
+    const dev = d.attribute(buf, off, off, ipVersion, -1, this.side);
     return dev >= 0;
   }
 
@@ -407,6 +474,26 @@ export class LiveGateway {
     writeArpReply(out, o + hl, buf, innerOff, this.mac);
     port.commit(hl + ARP_FRAME_LEN, port.peerAddr[i], this.replyPort === 0 ? port.peerPort[i] : this.replyPort);
     this.counters.arpReplies++;
+  }
+
+  /**
+   * Proxy ND: the Neighbor Advertisement for the solicitation just processed, in the tunnel header it
+   * came with. Like an ARP reply it is the gateway's own answer, not device traffic: not processed (it
+   * would also make the solicited address, inside the device subnet, an unregistered device).
+   */
+  private answerNd(port: UdpTunnelPort, i: number, dgOff: number, innerOff: number): void {
+    const hl = innerOff - dgOff;
+    const o = port.reserve(hl + NA_FRAME_LEN);
+    if (o < 0) {
+      port.counters.txDrops++;
+      return;
+    }
+    const out = port.sendBuf;
+    const buf = this.pipeline.view.buf;
+    for (let k = 0; k < hl; k++) out[o + k] = buf[dgOff + k];
+    writeNeighborAdvertisement(out, o + hl, buf, innerOff, this.mac);
+    port.commit(hl + NA_FRAME_LEN, port.peerAddr[i], this.replyPort === 0 ? port.peerPort[i] : this.replyPort);
+    this.counters.ndReplies++;
   }
 }
 

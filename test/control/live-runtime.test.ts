@@ -62,7 +62,7 @@ test('attachLive: the live gateway over a port, controlled by the store', async 
   // a fast file replay bursts faster than a loopback socket's buffer: some copies are dropped by the kernel
   assert.ok(copies > 0 && copies <= (j.mirroring[0].sent ?? 0), `copies arrived at the peer (${copies})`);
   assert.equal(j.redirection, null, 'a file port cannot redirect');
-  assert.match(j.problems.join('\n'), /\(vpg or routed mode\), not file/);
+  assert.match(j.problems.join('\n'), /\(bump, vpg or routed mode\), not file/);
   t.diagnostic(`${c.frames} frames, ${c.ipPackets} IP packets (${c.upPackets} up, ${c.downPackets} down), ${j.mirroring[0].sent} mirror copies sent, ${copies} received`);
 
   // a change through the store reaches the running gateway: the peer disabled

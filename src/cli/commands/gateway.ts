@@ -215,8 +215,8 @@ async function reload(
   const cfg = readReloadConfig(path);
   if (cfg === null) return old;
   const j = cfg.gateway.junction;
-  if (j?.redirection?.enabled && gw.mode !== 'vpg' && gw.mode !== 'routed') {
-    refuseReload(`gateway.junction.redirection needs vpg or routed mode, not ${gw.mode}`);
+  if (j?.redirection?.enabled && gw.mode === 'file') {
+    refuseReload(`gateway.junction.redirection needs bump, vpg or routed mode, not ${gw.mode}`);
     return old;
   }
   // the pipeline first: the junction reads device groups by the pipeline's device indexes

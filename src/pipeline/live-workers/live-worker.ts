@@ -75,26 +75,35 @@ async function main(): Promise<void> {
   // endpoints learned here go to the other workers (through the main thread): a device's first one at
   // once, later changes of the same device at most once a second (a GTP-U sequence number or a GENEVE
   // flow cookie can change the kept header with every packet); deferred ones go with the next flush
+  // (IPv4 devices by address key, IPv6 devices by their slot in this worker's table)
   const pendingShare = new Set<number>();
   const lastShared = new Map<number, number>();
-  const shareEndpoints = (): void => {
-    const ep = gw.endpoints;
-    const keys = ep.changed;
-    if (keys !== null && keys.length > 0) {
-      for (const k of keys) pendingShare.add(k);
-      keys.length = 0;
-    }
-    if (pendingShare.size === 0) return;
-    const now = Date.now();
-    const list: SharedEndpoint[] = [];
-    for (const key of pendingShare) {
-      const last = lastShared.get(key);
+  const pendingShare6 = new Set<number>();
+  const lastShared6 = new Map<number, number>();
+  const collect = (keys: number[] | null, pending: Set<number>): void => {
+    if (keys === null || keys.length === 0) return;
+    for (const k of keys) pending.add(k);
+    keys.length = 0;
+  };
+  const due = (pending: Set<number>, lastTimes: Map<number, number>, now: number, list: SharedEndpoint[], exp: (k: number) => SharedEndpoint | null): void => {
+    for (const key of pending) {
+      const last = lastTimes.get(key);
       if (last !== undefined && now - last < SHARE_EVERY_MS) continue;
-      pendingShare.delete(key);
-      lastShared.set(key, now);
-      const e = ep.exportEndpoint(key);
+      pending.delete(key);
+      lastTimes.set(key, now);
+      const e = exp(key);
       if (e) list.push(e);
     }
+  };
+  const shareEndpoints = (): void => {
+    const ep = gw.endpoints;
+    collect(ep.changed, pendingShare);
+    collect(ep.changed6, pendingShare6);
+    if (pendingShare.size + pendingShare6.size === 0) return;
+    const now = Date.now();
+    const list: SharedEndpoint[] = [];
+    due(pendingShare, lastShared, now, list, (k) => ep.exportEndpoint(k));
+    due(pendingShare6, lastShared6, now, list, (k) => ep.exportSlot(k));
     if (list.length > 0) post({ type: 'endpoints', list });
   };
   const gw: LiveGateway = new LiveGateway({
@@ -110,6 +119,7 @@ async function main(): Promise<void> {
   });
   if (workers > 1) {
     gw.endpoints.changed = [];
+    gw.endpoints.changed6 = [];
     // redirection: this worker's socket joins the shared return port (in worker order, as the tunnel
     // socket); the peers it probes relay their health to the other workers through the main thread
     gw.junction.useWorkers({

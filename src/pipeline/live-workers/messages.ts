@@ -42,7 +42,10 @@ export interface LiveWorkerData {
  * bytes = the tunnel header (hdrLen bytes), then the device's MAC when ethernet.
  */
 export interface SharedEndpoint {
+  /** The IPv4 device's key (int32 address); 0 for an IPv6 device. */
   key: number;
+  /** The IPv6 device's address (16 bytes); absent for IPv4 devices. */
+  ip6?: Uint8Array;
   addr: number;
   port: number;
   hdrLen: number;

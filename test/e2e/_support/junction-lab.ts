@@ -62,7 +62,7 @@ export function routeDevicesIntoTun(lab: NetnsLab, v: VpgLab): void {
  * A namespace `fg<role><id>` linked to the gateway by a veth: gateway side gwAddr/30, far side farAddr/30.
  * Returns the namespace and the far interface's name.
  */
-export function attachToGateway(lab: NetnsLab, v: VpgLab, role: string, gwAddr: string, farAddr: string): { ns: string; iface: string } {
+export function attachToGateway(lab: NetnsLab, v: Pick<VpgLab, 'gw'>, role: string, gwAddr: string, farAddr: string): { ns: string; iface: string } {
   const ns = lab.netns(role);
   const a = `g${role}${lab.id}`;
   const b = `f${role}${lab.id}`;
@@ -77,7 +77,7 @@ export function attachToGateway(lab: NetnsLab, v: VpgLab, role: string, gwAddr: 
  * interface (VNI 10, UDP 4790) toward the gateway, address 10.200.0.<n>, routing every packet back
  * through it (default via the gateway's tunnel address 10.200.0.254).
  */
-export function appliance(lab: NetnsLab, v: VpgLab, n: 1 | 2): { ns: string; vx: string } {
+export function appliance(lab: NetnsLab, v: Pick<VpgLab, 'gw'>, n: 1 | 2): { ns: string; vx: string } {
   const gwAddr = n === 1 ? '192.0.2.1' : '192.0.2.5';
   const far = n === 1 ? '192.0.2.2' : '192.0.2.6';
   const { ns, iface } = attachToGateway(lab, v, `a${n}`, gwAddr, far);

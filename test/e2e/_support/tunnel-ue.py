@@ -5,8 +5,9 @@
 # decapsulated into the device. Modes:
 #   gtpu        TUN; G-PDUs with TEID <id> over UDP 2152; replies must carry TEID <id>, or
 #               <downlink id> when given (the TEID the device side allocated for downlink)
-#   geneve-ip   TUN; GENEVE VNI <id>, protocol 0x0800 (IPv4, no Ethernet) and one 8-byte option TLV
-#               (as AWS GWLB sends); replies must carry the same VNI, protocol and option bytes
+#   geneve-ip   TUN; GENEVE VNI <id>, protocol 0x0800 (IPv4, no Ethernet; 0x86DD for IPv6) and one
+#               8-byte option TLV (as AWS GWLB sends); replies must carry the same VNI, protocol (the
+#               one of the IP version inside) and option bytes
 #   geneve-eth  TAP; GENEVE VNI <id>, protocol 0x6558 (Ethernet), no options (what a Linux geneve
 #               device sends; the kernel on the TAP does ARP); replies must carry the same VNI
 # Prints 'tunnel-ue: ready' once set up and, on SIGTERM/SIGINT, 'tunnel-ue: stats {json}' with
@@ -37,8 +38,7 @@ def main() -> None:
     if mode == 'gtpu':
         expect = None
     elif mode == 'geneve-ip':
-        # version 0, options length in 4-byte words; VNI in the top 24 bits of the second word
-        expect = struct.pack('!BBHI', len(GENEVE_OPTION) // 4, 0, 0x0800, tid << 8) + GENEVE_OPTION
+        expect = geneve_ip_header(tid, 0x0800)
     else:
         expect = struct.pack('!BBHI', 0, 0, 0x6558, tid << 8)
     sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -63,6 +63,8 @@ def main() -> None:
             if mode == 'gtpu':
                 # version 1, protocol type GTP, no optional fields; type 255 = G-PDU
                 hdr = struct.pack('!BBHI', 0x30, 255, len(pkt), tid)
+            elif mode == 'geneve-ip':
+                hdr = geneve_ip_header(tid, 0x86DD if pkt[:1] and pkt[0] >> 4 == 6 else 0x0800)
             else:
                 hdr = expect
             sock.sendto(hdr + pkt, (gw, port))
@@ -76,7 +78,14 @@ def main() -> None:
     print('tunnel-ue: stats ' + json.dumps(stats), flush=True)
 
 
+def geneve_ip_header(vni: int, protocol: int) -> bytes:
+    # version 0, options length in 4-byte words; VNI in the top 24 bits of the second word
+    return struct.pack('!BBHI', len(GENEVE_OPTION) // 4, 0, protocol, vni << 8) + GENEVE_OPTION
+
+
 def decap(mode: str, data: bytes, tid: int, expect: bytes | None, stats: dict) -> bytes | None:
+    if mode == 'geneve-ip' and len(data) > len(expect) and data[len(expect)] >> 4 == 6:
+        expect = geneve_ip_header(tid, 0x86DD)
     if mode != 'gtpu':
         if data[:len(expect)] != expect:
             stats['badHeader'] += 1

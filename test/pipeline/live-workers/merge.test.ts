@@ -12,7 +12,7 @@ function snap(frames: number, sent: number, connected: boolean): LiveWorkerSnaps
     port: { rxFrames: frames, rxBytes: frames * 150, txFrames: frames, txBytes: frames * 150, txDrops: 0, rxDrops: 1 },
     gateway: {
       mode: 'bump',
-      counters: { returned: frames, toNetwork: 0, toDevices: 0, noRoute: 0, nonIp: 0, arpReplies: 0 },
+      counters: { returned: frames, toNetwork: 0, toDevices: 0, noRoute: 0, nonIp: 0, arpReplies: 0, ndReplies: 0 },
       junction: {
         counters: { mirrorOffered: frames, mirrorCopies: sent, redirected: 0, redirectDrops: 0, returned: 0, returnedDropped: 0 },
         mirroring: [

@@ -272,7 +272,7 @@ function ipv4TextKey(ip: string): number | null {
   return (Number(m[1]) << 24) | (Number(m[2]) << 16) | (Number(m[3]) << 8) | Number(m[4]);
 }
 
-/** An endpoint as one live worker exports it for another (live-workers/messages.ts SharedEndpoint). */
+/** An endpoint as one live worker exports it for another (sent as live-workers/messages.ts SharedEndpoint). */
 export interface SharedEndpointData {
   /** IPv4 key (int32); 0 for an IPv6 device. */
   key: number;

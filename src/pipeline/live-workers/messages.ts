@@ -10,6 +10,7 @@ import type { PipelineStats } from '../worker.js';
 import type { LiveGatewayStatus } from '../live-gateway.js';
 import type { JunctionChange } from '../live-junction.js';
 import type { RelayedPeerHealth } from '../../actions/redirect/workers.js';
+import type { SharedEndpointData } from '../live-endpoints.js';
 
 export interface LiveWorkerData {
   index: number;
@@ -41,17 +42,7 @@ export interface LiveWorkerData {
  * a downlink flow may be steered to a worker that never saw that device's uplink.
  * bytes = the tunnel header (hdrLen bytes), then the device's MAC when ethernet.
  */
-export interface SharedEndpoint {
-  /** The IPv4 device's key (int32 address); 0 for an IPv6 device. */
-  key: number;
-  /** The IPv6 device's address (16 bytes); absent for IPv4 devices. */
-  ip6?: Uint8Array;
-  addr: number;
-  port: number;
-  hdrLen: number;
-  ethernet: boolean;
-  bytes: Uint8Array;
-}
+export type SharedEndpoint = SharedEndpointData;
 
 /** A worker's counters, sent with every flush and when it stops. */
 export interface LiveWorkerSnapshot {

@@ -59,11 +59,23 @@ export class GatewayOutputs {
     }
   }
 
+  /**
+   * A new gateway.id / operator.id (a reload; call it before apply): flows emitted from now on carry
+   * it, and apply() replaces every output so that envelopes, topics and metric labels carry it too.
+   */
+  setIds(gatewayId: string, operatorId: string): void {
+    if (gatewayId === this.opts.gatewayId && operatorId === this.opts.operatorId) return;
+    this.opts.gatewayId = gatewayId;
+    this.opts.operatorId = operatorId;
+    this.rt.setIds(gatewayId, operatorId);
+  }
+
   /** Brings the running outputs in line with cfg (between batches; opening happens in the background). */
   apply(cfg: FleetConfig | undefined): OutputsChange {
     const oc = this.configFor(cfg);
     const want = new Map<string, string>();
-    for (const s of oc?.sinks ?? []) want.set(s.name, JSON.stringify({ s, spool: oc?.spool }));
+    const ids = [this.opts.gatewayId, this.opts.operatorId];
+    for (const s of oc?.sinks ?? []) want.set(s.name, JSON.stringify({ s, spool: oc?.spool, ids }));
     const change: OutputsChange = { kept: [], added: [], replaced: [], removed: [] };
     for (const [name, key] of want) {
       const old = this.running.get(name);

@@ -1,16 +1,28 @@
-// What a `fleetgate gateway` reload (SIGHUP or the config file watch) cannot apply while running, for
-// its reload line; shared by the one-thread and --workers paths.
+// Pieces of a `fleetgate gateway` reload (SIGHUP or the config file watch) shared by the one-thread and
+// --workers paths: reading the file, the refusal line, what the reload line says about ids and what
+// still needs a restart.
 import { loadConfig, type FleetConfig } from '../control/config/load-config.js';
 import type { GatewayOutputs } from './gateway-outputs.js';
 
 /**
- * What needs a restart in a new config (the rest is applied): the ports and the gateway id, and EVE
- * records for outputs added by the reload when no output took them at start (they are not built).
+ * What a reload cannot apply (everything else is, ports and ids included): EVE records for outputs
+ * added by the reload when no output took them at start (they are not built).
  */
-export function restartNeeded(old: FleetConfig | undefined, cfg: FleetConfig, outputs: GatewayOutputs, eveAtStart: boolean): string[] {
-  const out = (['ports', 'id'] as const).filter((k) => JSON.stringify(old?.gateway[k]) !== JSON.stringify(cfg.gateway[k])).map((k) => `gateway.${k}`);
-  if (!eveAtStart && outputs.wants('eve')) out.push('EVE records for the new outputs (no output took them at start)');
-  return out;
+export function restartNeeded(outputs: GatewayOutputs, eveAtStart: boolean): string[] {
+  return !eveAtStart && outputs.wants('eve') ? ['EVE records for the new outputs (no output took them at start)'] : [];
+}
+
+/** The reload line's part about a new gateway.id / operator.id ('' when neither changed). */
+export function describeIdsChange(old: FleetConfig | undefined, cfg: FleetConfig): string {
+  const parts: string[] = [];
+  if (old && old.gateway.id !== cfg.gateway.id) parts.push(`gateway id ${old.gateway.id} → ${cfg.gateway.id}`);
+  if (old && old.operator.id !== cfg.operator.id) parts.push(`operator id ${old.operator.id} → ${cfg.operator.id}`);
+  return parts.length > 0 ? `; ${parts.join(', ')} (the records from now on, open report intervals too)` : '';
+}
+
+/** The config with gateway.ports replaced (a refused ports change: the running ports stay in force). */
+export function withPorts(cfg: FleetConfig, ports: FleetConfig['gateway']['ports']): FleetConfig {
+  return { ...cfg, gateway: { ...cfg.gateway, ports } };
 }
 
 /** The reload line's tail naming what needs a restart ('' when nothing does). */

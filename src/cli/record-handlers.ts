@@ -12,12 +12,13 @@ export interface RecordDestinations {
   records: JsonlWriter | null;
   /** Outputs, or anything that routes records like them (the gateway's reloadable GatewayOutputs). */
   outputs: Pick<Outputs, 'emit' | 'emitFlow' | 'wants'> | null;
+  /** Read at each record: the gateway changes them on a reload of gateway.id / operator.id. */
   gatewayId: string;
   operatorId: string;
 }
 
 export function pipelineRecordHandlers(d: RecordDestinations): Pick<PipelineOptions, 'onReport' | 'onFlowEnd' | 'onFlowMeta'> {
-  const { out, flowsOut, records, outputs, gatewayId, operatorId } = d;
+  const { out, flowsOut, records, outputs } = d;
   let eveSeq = 0;
   const wantEve = !!records || !!outputs?.wants('eve');
   return {
@@ -35,9 +36,9 @@ export function pipelineRecordHandlers(d: RecordDestinations): Pick<PipelineOpti
         : undefined,
     onFlowMeta: wantEve
       ? (flow, info) => {
-          for (const r of eveRecordsOf(flow, info, gatewayId, operatorId)) {
+          for (const r of eveRecordsOf(flow, info, d.gatewayId, d.operatorId)) {
             records?.write(r);
-            outputs?.emit('eve', eveRecordId(gatewayId, info.flowId, r.event_type, eveSeq++), r);
+            outputs?.emit('eve', eveRecordId(d.gatewayId, info.flowId, r.event_type, eveSeq++), r);
           }
         }
       : undefined,

@@ -113,13 +113,24 @@ export class OutputsRuntime {
     }
   }
 
+  /**
+   * A new gateway / operator id (a `fleetgate gateway` reload of gateway.id): the next apply() replaces
+   * every output (drained, then re-created under the new id); records emitted before keep the old one.
+   */
+  setIds(gatewayId: string, operatorId: string): void {
+    this.opts.gatewayId = gatewayId;
+    this.opts.operatorId = operatorId;
+  }
+
   /** Brings the running outputs in line with cfg (null = none). Returns at once; see settled(). */
   apply(cfg: Readonly<OutputsConfig> | null): void {
     // no spool configured: one in the gateway's outputs folder all the same, so records wait on disk
     // through an outage or a burst instead of being dropped when memory fills (the issue's "loses nothing")
     const spool = cfg?.spool ?? DEFAULT_SPOOL;
     const want = new Map<string, { s: Readonly<OutputSinkConfig>; key: string }>();
-    for (const s of cfg?.sinks ?? []) want.set(s.name, { s, key: JSON.stringify({ s, spool }) });
+    // the ids are part of an output's settings: envelopes, topics and metric labels carry them
+    const ids = [this.opts.gatewayId, this.opts.operatorId];
+    for (const s of cfg?.sinks ?? []) want.set(s.name, { s, key: JSON.stringify({ s, spool, ids }) });
     const keep: Entry[] = [];
     for (const e of this.live) {
       const w = want.get(e.name);

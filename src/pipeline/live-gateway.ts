@@ -75,6 +75,32 @@ export interface LiveGatewayOptions {
   redirectBindAddress?: string;
 }
 
+/** switchPorts closed a running port for a new one that failed, and could not open it again: the gateway lacks a port. */
+export class PortsLostError extends FleetgateError {
+  constructor(message: string) {
+    super('FG_ERR_IO', message);
+  }
+}
+
+/** New ports for LiveGateway.switchPorts (not started yet). */
+export interface LivePortsSwitch {
+  /** The new devices port, or undefined: the running one stays. */
+  devices?: Port;
+  /** The new network TUN; null: the running one closes; undefined: it stays. */
+  network?: TunPort | null;
+  /**
+   * The new devices port needs the running one's socket (same address and UDP port) or TUN name: the
+   * running one closes first, and if the new one cannot open, this makes one like the running one to
+   * open again (packets sent meanwhile, a few milliseconds, are not received).
+   */
+  reopenDevices?: () => Port;
+  /** The same for the network TUN (same name, other addresses or MTU). */
+  reopenNetwork?: () => TunPort;
+  /** As LiveGatewayOptions.replyPort (read when given, or when the devices port changes). */
+  replyPort?: number;
+  gatewayMac?: Uint8Array;
+}
+
 export interface LiveGatewayStatus {
   mode: LiveMode;
   counters: LiveGatewayCounters;
@@ -98,18 +124,22 @@ export interface LiveGatewayCounters {
 }
 
 export class LiveGateway {
-  readonly mode: LiveMode;
+  /** Changes only with the ports (switchPorts, a reload of gateway.ports). */
+  mode: LiveMode;
   readonly counters: LiveGatewayCounters = { returned: 0, toNetwork: 0, toDevices: 0, noRoute: 0, nonIp: 0, arpReplies: 0, ndReplies: 0 };
-  readonly endpoints = new DeviceEndpoints();
+  /** Re-created when the devices port changes (the kept tunnel headers belong to the old port). */
+  endpoints = new DeviceEndpoints();
   readonly junction: LiveJunction;
   /** Bump mode with redirection: the way back of packets the peer returns (live-bump-paths.ts); else null. */
   bumpPaths: BumpPaths | null = null;
   private readonly pipeline: Pipeline;
-  private readonly tunnel: UdpTunnelPort | null;
-  private readonly devTun: TunPort | null;
-  private readonly net: TunPort | null;
-  private readonly replyPort: number;
-  private readonly mac: Uint8Array;
+  /** The running ports: replaced by switchPorts. */
+  private devPort: Port;
+  private tunnel: UdpTunnelPort | null;
+  private devTun: TunPort | null;
+  private net: TunPort | null;
+  private replyPort: number;
+  private mac: Uint8Array;
   private timer: NodeJS.Timeout | null = null;
   private running = false;
   private directory: DeviceDirectory | null;
@@ -119,14 +149,11 @@ export class LiveGateway {
     this.pipeline = opts.pipeline;
     this.afterPacket = opts.afterPacket ?? NOOP;
     const d = opts.devices;
+    this.devPort = d;
     this.tunnel = d instanceof UdpTunnelPort ? d : null;
     this.devTun = d instanceof TunPort ? d : null;
     this.net = opts.network ?? null;
-    if (d.kind === 'pcap') {
-      if (this.net) throw new Error('a pcap port forwards nothing: no network port');
-      this.mode = 'file';
-    } else if (this.devTun) this.mode = 'routed';
-    else this.mode = this.net ? 'vpg' : 'bump';
+    this.mode = modeOf(d, this.net);
     this.replyPort = opts.replyPort ?? this.tunnel?.defaultPeerPort ?? 0;
     this.mac = opts.gatewayMac ?? DEFAULT_GATEWAY_MAC;
     this.checkRedirection(opts.redirection);
@@ -168,12 +195,24 @@ export class LiveGateway {
     return { mode: this.mode, counters: { ...this.counters }, junction: this.junction.status() };
   }
 
+  /** The devices port running now. */
+  get devicesPort(): Port {
+    return this.devPort;
+  }
+
+  /** The network port running now, if any. */
+  get networkPort(): TunPort | null {
+    return this.net;
+  }
+
   /** Starts the network port first (so nothing arrives with nowhere to go), then the devices port. */
   async start(): Promise<void> {
     await this.junction.start();
-    if (this.net) await this.net.start((b) => this.onNetworkBatch(b));
+    const net = this.net;
+    if (net) await net.start((b) => this.fromNetworkPort(net, b));
+    const dev = this.devPort;
     try {
-      await this.opts.devices.start((b) => this.onDeviceBatch(b));
+      await dev.start((b) => this.fromDevicesPort(dev, b));
     } catch (e) {
       await this.net?.stop();
       await this.junction.stop();
@@ -191,11 +230,113 @@ export class LiveGateway {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    await this.opts.devices.stop();
+    await this.devPort.stop();
     await this.net?.stop();
     await this.junction.stop();
     if (this.running) this.pipeline.finish();
     this.running = false;
+  }
+
+  /**
+   * Moves the gateway onto new ports while running (a reload of gateway.ports); the pipeline (flows,
+   * open report intervals) stays. The new ports are started first: if one cannot open, the ones already
+   * started are closed and the error is thrown, the running ports untouched. Then, synchronously (no
+   * batch in between), the new ports take over and the replaced ones are closed. A port not given is
+   * kept as it runs. Forwarding state tied to the old devices port (device endpoints, bump paths of
+   * redirected flows) is dropped and learned again; the caller then re-applies the Junction
+   * (reconfigure), which rebuilds what the mode needs.
+   */
+  async switchPorts(s: LivePortsSwitch): Promise<void> {
+    const devices = s.devices ?? this.devPort;
+    const network = s.network === undefined ? this.net : s.network;
+    const mode = modeOf(devices, network);
+    if (mode === 'file' || this.mode === 'file') {
+      throw new FleetgateError('FG_ERR_USAGE', `a pcap port cannot be switched to or from while running (${this.mode} → ${mode}): restart the gateway`);
+    }
+    // a new port on the running one's socket or TUN name cannot open beside it: that one closes first
+    const closedFirst: Port[] = [];
+    if (s.network && s.reopenNetwork && this.net) closedFirst.push(this.net);
+    if (s.devices && s.reopenDevices) closedFirst.push(this.devPort);
+    for (const p of closedFirst) await p.stop();
+    const started: Port[] = [];
+    try {
+      if (s.network) {
+        const net = s.network;
+        await net.start((b) => this.fromNetworkPort(net, b));
+        started.push(net);
+      }
+      if (s.devices) {
+        const dev = s.devices;
+        await dev.start((b) => this.fromDevicesPort(dev, b));
+        started.push(dev);
+      }
+    } catch (e) {
+      for (const p of started) await p.stop();
+      if (closedFirst.length > 0) await this.reopenRunning(s, e);
+      throw e;
+    }
+    const oldDevices = this.devPort;
+    const oldNetwork = this.net;
+    this.devPort = devices;
+    this.tunnel = devices instanceof UdpTunnelPort ? devices : null;
+    this.devTun = devices instanceof TunPort ? devices : null;
+    this.net = network;
+    this.mode = mode;
+    if (s.replyPort !== undefined || s.devices) this.replyPort = s.replyPort ?? this.tunnel?.defaultPeerPort ?? 0;
+    if (s.gatewayMac) this.mac = s.gatewayMac;
+    if (s.devices) {
+      this.endpoints = new DeviceEndpoints();
+      if (this.tunnel?.kind === 'gtpu') this.endpoints.setDownlinkTeids(this.directory);
+      this.bumpPaths = null; // rebuilt by the caller's reconfigure (checkRedirection) when bump mode redirects
+    } else if (mode !== 'bump') this.bumpPaths = null;
+    // closing stops their reads at once (port.stop is synchronous up to its first await)
+    const closing: Promise<void>[] = [];
+    if (s.devices) closing.push(oldDevices.stop());
+    if (s.network !== undefined && oldNetwork) closing.push(oldNetwork.stop());
+    await Promise.all(closing);
+  }
+
+  /**
+   * A switch whose new port could not open after the running one closed for it: ports like the running
+   * ones (same settings) open again in their place. Throws, naming both problems, when they cannot.
+   */
+  private async reopenRunning(s: LivePortsSwitch, first: unknown): Promise<void> {
+    try {
+      if (s.reopenNetwork && this.net) {
+        const net = s.reopenNetwork();
+        await net.start((b) => this.fromNetworkPort(net, b));
+        this.net = net;
+      }
+      if (s.reopenDevices) {
+        const dev = s.reopenDevices();
+        await dev.start((b) => this.fromDevicesPort(dev, b));
+        this.devPort = dev;
+        this.tunnel = dev instanceof UdpTunnelPort ? dev : null;
+        this.devTun = dev instanceof TunPort ? dev : null;
+      }
+    } catch (e) {
+      const why = (x: unknown) => (x instanceof Error ? x.message : String(x));
+      throw new PortsLostError(`${why(first)}; and the running port could not open again: ${why(e)}`);
+    }
+  }
+
+  /** A batch from a devices port: forwarded when it is the running one, else only counted (a port being replaced). */
+  private fromDevicesPort(port: Port, b: FrameBatch): void {
+    if (port === this.devPort) this.onDeviceBatch(b);
+    else this.countOnly(b);
+  }
+
+  private fromNetworkPort(port: TunPort, b: FrameBatch): void {
+    if (port === this.net) this.onNetworkBatch(b);
+    else this.countOnly(b);
+  }
+
+  private countOnly(b: FrameBatch): void {
+    const pl = this.pipeline;
+    for (let i = 0; i < b.count; i++) {
+      pl.processFrame(b.buf, b.off[i], b.capLen[i], b.wireLen[i], b.tsUs[i], b.linkType[i], b.ifIndex[i]);
+      this.afterPacket();
+    }
   }
 
   private onDeviceBatch(b: FrameBatch): void {
@@ -497,6 +638,16 @@ export class LiveGateway {
   }
 }
 
+
+/** The mode a devices port and an optional network TUN make (see the top of this file). */
+function modeOf(devices: Port, network: TunPort | null): LiveMode {
+  if (devices.kind === 'pcap') {
+    if (network) throw new Error('a pcap port forwards nothing: no network port');
+    return 'file';
+  }
+  if (devices instanceof TunPort) return 'routed';
+  return network ? 'vpg' : 'bump';
+}
 
 /** IPv4 address at buf[off] as a signed 32-bit int (a small-integer Map key on 64-bit V8). */
 function ipv4Key(buf: Uint8Array, off: number): number {

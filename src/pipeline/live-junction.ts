@@ -58,6 +58,11 @@ export interface JunctionWorkers extends RedirectWorkers {
   addon: NativeAddon;
   /** A redirection peer this worker probes changed health (or its MAC was learned): relay redirector.peerRelay(peer). */
   onPeerChange: (peer: number) => void;
+  /**
+   * The return port worker 0 bound (redirectionPort()), for the other workers: with `localPort: 0` the
+   * kernel picks it for worker 0 only, and the others must join that port's SO_REUSEPORT group.
+   */
+  returnPort?: number;
 }
 
 export interface JunctionCounters {
@@ -136,6 +141,11 @@ export class LiveJunction {
     if (this.started) throw new Error('useWorkers() must come before start()');
     this.workers = w.count > 1 ? w : null;
     this.redirector = this.newRedirector(this.redirection);
+  }
+
+  /** The UDP port the redirection socket is bound to (the kernel's pick for `localPort: 0`), or null when closed. */
+  redirectionPort(): number | null {
+    return this.transport?.localPort() ?? null;
   }
 
   /** Opens the mirror transports (GRE through the native addon) and the redirection socket. */
@@ -282,7 +292,12 @@ export class LiveJunction {
   private async openTransport(r: Redirector): Promise<UdpTunnelTransport> {
     const w = this.workers;
     const shared = w ? { addon: w.addon, steerWorkers: w.index === 0 ? w.count : undefined } : undefined;
-    const t = new UdpTunnelTransport(r, { bindAddress: this.opts.redirectBindAddress, shared });
+    // several workers, localPort 0: worker 0 lets the kernel pick, the others bind the port it got
+    const port = w && w.index > 0 && r.cfg.localPort === 0 ? w.returnPort : undefined;
+    if (w && w.index > 0 && r.cfg.localPort === 0 && port === undefined) {
+      throw new FleetgateError('FG_ERR_USAGE', `redirection: worker ${w.index} does not know the return port worker 0 bound for localPort 0`);
+    }
+    const t = new UdpTunnelTransport(r, { bindAddress: this.opts.redirectBindAddress, shared, port });
     try {
       await t.start();
     } catch (e) {

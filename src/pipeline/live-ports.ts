@@ -22,7 +22,8 @@ export function openPorts(cfg: PortsConfig, opts: { onFileEnd?: (e?: Error) => v
   return out;
 }
 
-function openPort(c: DevicePortConfig, onFileEnd?: (e?: Error) => void): Port {
+/** The devices port a config declares (not started). */
+export function openPort(c: DevicePortConfig, onFileEnd?: (e?: Error) => void): Port {
   switch (c.kind) {
     case 'vxlan':
     case 'geneve':
@@ -35,7 +36,8 @@ function openPort(c: DevicePortConfig, onFileEnd?: (e?: Error) => void): Port {
   }
 }
 
-function tunPort(c: TunPortConfig, ifIndex: number): TunPort {
+/** A TUN port (not started): ifIndex 0 = the devices side, 1 = the network side. */
+export function tunPort(c: TunPortConfig, ifIndex: number): TunPort {
   return new TunPort({ name: c.name, addresses: c.addresses, mtu: c.mtu, ifIndex });
 }
 

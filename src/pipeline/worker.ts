@@ -49,6 +49,8 @@ export interface PipelineConfigChange {
   devices?: DeviceDirectory;
   catalog?: AppCatalog;
   intervalUs?: number;
+  /** A new gateway / operator id: reports emitted from now on (the open interval's too) carry it. */
+  ids?: { gatewayId: string; operatorId: string };
 }
 
 /** True when every device index of `a` names the same device (by address) in `b`. */
@@ -180,6 +182,7 @@ export class Pipeline {
    */
   applyConfig(c: PipelineConfigChange): void {
     if (c.intervalUs !== undefined) this.inspection.setIntervalUs(c.intervalUs);
+    if (c.ids) this.inspection.setIds(c.ids);
     if (c.catalog) this.classify.setCatalog(c.catalog);
     if (c.devices && c.devices !== this.devices) {
       this.inspection.settleAll();

@@ -1,5 +1,5 @@
 // Loopback helpers for tests that drive a bump-in-the-wire gateway with plain UDP sockets: a VXLAN
-// datagram carrying a device's UDP packet, binding a socket on 127.0.0.1, waiting for a condition.
+// (or GENEVE) datagram carrying a device's UDP packet, binding a socket on 127.0.0.1, waiting for a condition.
 import type { Socket } from 'node:dgram';
 import { buildFrame } from '../../src/packet/build/compose.js';
 
@@ -10,6 +10,15 @@ export function vxlanDatagram(src: string, dst: string, payload: string, sport =
   vx[0] = 0x08;
   vx.writeUIntBE(42, 4, 3);
   return Buffer.concat([vx, frame]);
+}
+
+/** The same as a GENEVE datagram (VNI 42, no options, protocol 0x6558: an Ethernet frame inside). */
+export function geneveDatagram(src: string, dst: string, payload: string, sport = 5000): Buffer {
+  const frame = buildFrame({ ip: { src, dst }, udp: { sport, dport: 7000 }, payload });
+  const h = Buffer.alloc(8);
+  h.writeUInt16BE(0x6558, 2);
+  h.writeUIntBE(42, 4, 3);
+  return Buffer.concat([h, frame]);
 }
 
 /** Binds sock to 127.0.0.1:port (0 = any free port). */

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig } from '../../src/control/config/index.js';
 import { GatewayOutputs, describeOutputsChange } from '../../src/cli/gateway-outputs.js';
-import { restartNeeded, restartSuffix } from '../../src/cli/gateway-reload.js';
+import { describeIdsChange, restartNeeded, restartSuffix } from '../../src/cli/gateway-reload.js';
 import type { FlowRecord } from '../../src/export/flows/flow-record.js';
 
 function fleet(dir: string, sinks: string[], extra = ''): ReturnType<typeof parseConfig> {
@@ -56,7 +56,7 @@ test('a reload keeps an unchanged output, starts a new one and closes a removed 
   assert.deepEqual(ports(join(dir, 'old.jsonl')), [40000, 40001, 40002, 40003, 40004], 'the removed output was drained before it closed');
 });
 
-test('a changed output is replaced; ports and id changes and late EVE outputs need a restart', async (t) => {
+test('a changed output is replaced; an id change replaces every output under the new id; late EVE outputs need a restart', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'fg-gwout-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const out = new GatewayOutputs({ gatewayId: 'gw-out', operatorId: 'op', flags: {} });
@@ -66,11 +66,20 @@ test('a changed output is replaced; ports and id changes and late EVE outputs ne
     ['operator: { id: op }', 'gateway:', '  id: gw-other', '  deviceSubnets: [10.128.0.0/24]', '  outputs:', `    spool: { dir: ${join(dir, 'spool')} }`, '    sinks:',
       `      - { name: archive, kind: jsonl, types: [flow, eve], path: ${join(dir, 'archive.jsonl')} }`].join('\n') + '\n',
   );
+  out.setIds('gw-other', 'op');
   const change = out.apply(b);
   assert.deepEqual(change.replaced, ['archive']);
-  const needed = restartNeeded(a, b, out, false);
-  assert.deepEqual(needed, ['gateway.id', 'EVE records for the new outputs (no output took them at start)']);
-  assert.match(restartSuffix(needed), /^; restart to apply: gateway\.id, EVE records/);
-  assert.deepEqual(restartNeeded(a, a, out, true), []);
+  out.emitFlow(flow(9));
+  const needed = restartNeeded(out, false);
+  assert.deepEqual(needed, ['EVE records for the new outputs (no output took them at start)']);
+  assert.match(restartSuffix(needed), /^; restart to apply: EVE records/);
+  assert.deepEqual(restartNeeded(out, true), []);
+  assert.equal(describeIdsChange(a, b), '; gateway id gw-out → gw-other (the records from now on, open report intervals too)');
+  assert.equal(describeIdsChange(a, a), '');
   await out.close(1000);
+  // the id change replaced the output: the flow emitted after it carries the new id, in its id and envelope
+  const rows = readFileSync(join(dir, 'archive.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string; gateway: string });
+  assert.equal(rows.length, 1);
+  assert.equal(rows[0].gateway, 'gw-other');
+  assert.match(rows[0].id, /^gw-other:/);
 });

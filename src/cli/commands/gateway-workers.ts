@@ -10,7 +10,9 @@ import type { JsonlWriter } from '../../export/jsonl-writer.js';
 import type { GatewayOutputs } from '../gateway-outputs.js';
 import { describeOutputsChange } from '../gateway-outputs.js';
 import { startConfigWatch, type ConfigWatch } from '../config-watch.js';
-import { readReloadConfig, refuseReload, restartNeeded, restartSuffix } from '../gateway-reload.js';
+import { describeIdsChange, readReloadConfig, refuseReload, restartNeeded, restartSuffix, withPorts } from '../gateway-reload.js';
+import { portsChanged } from '../gateway-ports-reload.js';
+import { switchWorkerPorts } from '../gateway-workers-ports.js';
 import { FleetgateError } from '../../core/errors.js';
 import { redirectionWorkersProblem } from '../../actions/redirect/workers.js';
 import { junctionStatusLine } from '../gateway-status-line.js';
@@ -20,6 +22,7 @@ import { DeviceDirectory } from '../../control/devices/device-directory.js';
 import { loadNative, nativeLoadError } from '../../io/native/index.js';
 import { eveRecordId } from '../../pipeline/sharded/flow-eve.js';
 import { LiveWorkers } from '../../pipeline/live-workers/live-workers.js';
+import { SplitReportIds } from '../../pipeline/live-workers/split-report-ids.js';
 import type { MergedLiveSnapshot } from '../../pipeline/live-workers/merge.js';
 import type { PortCounters } from '../../io/ports/port.js';
 import { StopSignal, runUntilStopped } from '../run-until-stopped.js';
@@ -82,81 +85,96 @@ function redirectionRefusal(workers: number, problem: string): string {
 }
 
 export async function runGatewayWorkers(o: GatewayWorkersRun): Promise<number> {
-  const { mode, devicesPort, networkPort } = checkWorkersMode(o.config, o.workers);
-  const gatewayId = o.config.gateway.id;
+  const { mode } = checkWorkersMode(o.config, o.workers);
+  // a reload may change it (EVE record ids below; the workers' own records follow the relayed config)
+  let gatewayId = o.config.gateway.id;
   const toOutputs = o.outputs;
   // workers build EVE records only when an output takes them at start (a reload adding one: restart);
   // finished flows always come back, for outputs a reload may add
   const eveAtStart = toOutputs.wants('eve');
   let eveSeq = 0;
   const signal = new StopSignal();
-  const lw = await LiveWorkers.start({
-    workers: o.workers,
-    config: o.config,
-    devicesPort,
-    networkPort,
-    intervalSec: o.intervalSec,
-    dpi: o.dpi,
-    onReport: (r) => {
-      if (o.out) o.out.write(r);
-      else process.stdout.write(JSON.stringify(r) + '\n');
-      toOutputs.emit('inspection', r.recordId, r, r.timestamp);
-    },
-    onFlow: (f) => {
-      o.flowsOut?.write(f);
-      toOutputs.emitFlow(f);
-    },
-    onEve: eveAtStart ? (r) => toOutputs.emit('eve', eveRecordId(gatewayId, r.flow_id, r.event_type, eveSeq++), r) : undefined,
-    onFailure: (e) => signal.stop(`worker error: ${e.message}`),
-  });
+  const poolReportIds = new SplitReportIds();
+  // a pool of workers on a config's ports: the first one, and a new one when a reload changes the ports
+  const startPool = (config: FleetConfig): Promise<LiveWorkers> => {
+    const p = checkWorkersMode(config, o.workers);
+    return LiveWorkers.start({
+      workers: o.workers,
+      config,
+      devicesPort: p.devicesPort,
+      networkPort: p.networkPort,
+      intervalSec: o.intervalSec,
+      dpi: o.dpi,
+      onReport: (r) => {
+        // the interval open at a pool restart is reported by both pools: the later part gets `:part<n>`
+        poolReportIds.claim(r);
+        if (o.out) o.out.write(r);
+        else process.stdout.write(JSON.stringify(r) + '\n');
+        toOutputs.emit('inspection', r.recordId, r, r.timestamp);
+      },
+      onFlow: (f) => {
+        o.flowsOut?.write(f);
+        toOutputs.emitFlow(f);
+      },
+      onEve: eveAtStart ? (r) => toOutputs.emit('eve', eveRecordId(gatewayId, r.flow_id, r.event_type, eveSeq++), r) : undefined,
+      onFailure: (e) => signal.stop(`worker error: ${e.message}`),
+    });
+  };
+  const pool: WorkerPool = { lw: await startPool(o.config), start: startPool, retired: [], setGatewayId: (id) => (gatewayId = id), stop: signal.stop };
   toOutputs.setTotals(
     () => {
-      const s = lw.snapshot()?.stats;
-      return { frames: s?.frames ?? 0, ipPackets: s?.ipPackets ?? 0, ipBytes: s?.ipBytes ?? 0 };
+      const s = pool.lw.snapshot()?.stats;
+      const c = carried(pool.retired);
+      return { frames: c.frames + (s?.frames ?? 0), ipPackets: c.ipPackets + (s?.ipPackets ?? 0), ipBytes: c.ipBytes + (s?.ipBytes ?? 0) };
     },
     () => {
+      const lw = pool.lw;
       const snap = lw.snapshot();
       const list: Array<[string | undefined, PortCounters | undefined]> = [[lw.labels[0], snap?.port], [lw.networkLabel, snap?.network]];
       return list.flatMap(([port, p]) => (port && p ? [{ port, rxPackets: p.rxFrames, rxBytes: p.rxBytes, txPackets: p.txFrames, txBytes: p.txBytes }] : []));
     },
   );
-  for (const p of lw.mirrorProblems) console.error(`fleetgate gateway: warning: mirror peer ${p}`);
+  const lw0 = pool.lw;
+  for (const p of lw0.mirrorProblems) console.error(`fleetgate gateway: warning: mirror peer ${p}`);
   const mirrors = o.config.gateway.junction?.mirroring?.peers.length ?? 0;
-  const network = lw.networkLabel ? `, network ${lw.networkLabel}` : '';
+  const network = lw0.networkLabel ? `, network ${lw0.networkLabel}` : '';
   const red = o.config.gateway.junction?.redirection;
   const redirect = red?.enabled ? `, redirection to ${[red.primary, ...(red.standby ? [red.standby] : [])].map((p) => `${p.address}:${p.port}`).join(' / ')}` : '';
-  console.error(`fleetgate gateway: ready (${mode}): devices ${lw.labels[0]}${network}, ${o.workers} workers (flow-hash steering)${mirrors > 0 ? `, ${mirrors} mirror peer(s)` : ''}${redirect}`);
+  console.error(`fleetgate gateway: ready (${mode}): devices ${lw0.labels[0]}${network}, ${o.workers} workers (flow-hash steering)${mirrors > 0 ? `, ${mirrors} mirror peer(s)` : ''}${redirect}`);
   let running = o.config;
   let watch: ConfigWatch | null = null;
   const why = await runUntilStopped(signal, {
     stopAfterMs: o.stopAfterMs,
     statusMs: o.quiet ? 0 : o.statusMs,
     status: () => {
-      const s = lw.snapshot();
+      const s = pool.lw.snapshot();
       if (s) console.error(`fleetgate gateway: status ${JSON.stringify(statusLine(s))}`);
     },
     reload: async () => {
       watch?.markLoaded();
-      running = await reload(o.configPath, running, lw, o.intervalSec === undefined, toOutputs, eveAtStart);
+      running = await reload(o.configPath, running, pool, o.intervalSec === undefined, toOutputs, eveAtStart);
     },
     reloadTriggers: o.watchConfig ? (queue) => startConfigWatch(o.configPath, queue, (w) => (watch = w)) : undefined,
   });
 
+  const lw = pool.lw;
   const last = await lw.stop();
   o.out?.close();
   o.flowsOut?.close();
   const outputLines = await o.outputs.close(Number(process.env.FLEETGATE_OUTPUT_DRAIN_MS ?? 30_000));
   if (!o.quiet) {
-    const summary: Record<string, unknown> = { stopped: why, mode, workers: o.workers };
+    // mode and port counters: the last pool's; frames, flows and reports: every pool's (a ports reload restarts the pool)
+    const summary: Record<string, unknown> = { stopped: why, mode: modeOf(running), workers: o.workers, poolRestarts: pool.retired.length };
     if (last) {
       const s = last.stats;
+      const c = carried(pool.retired);
       Object.assign(summary, {
-        frames: s.frames,
-        ipPackets: s.ipPackets,
-        ipBytes: s.ipBytes,
-        unattributedPackets: s.unattributedPackets,
-        flows: last.flowsCreated,
-        reports: last.reports,
+        frames: c.frames + s.frames,
+        ipPackets: c.ipPackets + s.ipPackets,
+        ipBytes: c.ipBytes + s.ipBytes,
+        unattributedPackets: c.unattributedPackets + s.unattributedPackets,
+        flows: c.flows + last.flowsCreated,
+        reports: c.reports + last.reports,
         devicesPort: last.port,
         networkPort: last.network,
         perWorkerFrames: last.perWorkerFrames,
@@ -175,19 +193,77 @@ export async function runGatewayWorkers(o: GatewayWorkersRun): Promise<number> {
   return why.startsWith('worker error') ? 1 : 0;
 }
 
-/** Re-reads and checks the config here, then relays it to every worker; an invalid file changes nothing. */
-async function reload(path: string, old: FleetConfig, lw: LiveWorkers, intervalFromConfig: boolean, outputs: GatewayOutputs, eveAtStart: boolean): Promise<FleetConfig> {
-  const cfg = readReloadConfig(path);
+/** The running worker pool: replaced when a reload changes gateway.ports (gateway-workers-ports.ts). */
+interface WorkerPool {
+  lw: LiveWorkers;
+  start: (config: FleetConfig) => Promise<LiveWorkers>;
+  /** The last counters of the pools stopped by ports reloads. */
+  retired: MergedLiveSnapshot[];
+  setGatewayId: (id: string) => void;
+  /** Ends the run (the pool could not be started again after a ports change). */
+  stop: (why: string) => void;
+}
+
+/** The counters of the stopped pools, summed. */
+function carried(retired: readonly MergedLiveSnapshot[]) {
+  const c = { frames: 0, ipPackets: 0, ipBytes: 0, unattributedPackets: 0, flows: 0, reports: 0 };
+  for (const r of retired) {
+    c.frames += r.stats.frames;
+    c.ipPackets += r.stats.ipPackets;
+    c.ipBytes += r.stats.ipBytes;
+    c.unattributedPackets += r.stats.unattributedPackets;
+    c.flows += r.flowsCreated;
+    c.reports += r.reports;
+  }
+  return c;
+}
+
+function modeOf(cfg: FleetConfig): string {
+  const p = cfg.gateway.ports;
+  return p?.devices.kind === 'tun' ? 'routed' : p?.network ? 'vpg' : 'bump';
+}
+
+/**
+ * Re-reads and checks the config here, then relays it to every worker; an invalid file changes nothing.
+ * A change of gateway.ports first moves the workers onto the new ports (a new pool); a new gateway.id /
+ * operator.id reaches the workers with the relayed config and the outputs here.
+ */
+async function reload(path: string, old: FleetConfig, pool: WorkerPool, intervalFromConfig: boolean, outputs: GatewayOutputs, eveAtStart: boolean): Promise<FleetConfig> {
+  let cfg = readReloadConfig(path);
   if (cfg === null) return old;
-  const redirectProblem = redirectionWorkersProblem(cfg.gateway.junction?.redirection);
+  const redirectProblem = redirectionWorkersProblem(cfg.gateway.junction?.redirection, { redirection: old.gateway.junction?.redirection });
   if (redirectProblem) {
-    refuseReload(redirectionRefusal(lw.size, redirectProblem));
+    refuseReload(redirectionRefusal(pool.lw.size, redirectProblem));
     return old;
   }
+  let portsLine = '';
+  if (portsChanged(old.gateway.ports, cfg.gateway.ports)) {
+    // a new id too: the running pool takes it first, so the last reports it sends when it stops carry it
+    if (describeIdsChange(old, cfg) !== '') await pool.lw.reload(withPorts(cfg, old.gateway.ports), intervalFromConfig);
+    const size = pool.lw.size;
+    let sw;
+    try {
+      sw = await switchWorkerPorts(pool.lw, old, cfg, (c) => checkWorkersMode(c, size), pool.start);
+    } catch (e) {
+      // neither the new ports nor the running ones could start a pool again: stop rather than run without one
+      const why = e instanceof Error ? e.message : String(e);
+      console.error(`fleetgate gateway: reload: no worker pool could start, stopping: ${why}`);
+      pool.stop(`worker error: ports lost: ${why}`);
+      return old;
+    }
+    pool.lw = sw.lw;
+    if (sw.retired) pool.retired.push(sw.retired);
+    cfg = sw.config;
+    portsLine = `; ${sw.line}`;
+  }
+  const lw = pool.lw;
   const r = await lw.reload(cfg, intervalFromConfig);
   // the outputs live on this thread: swapped here, between the records the workers post
+  const idsLine = describeIdsChange(old, cfg);
+  pool.setGatewayId(cfg.gateway.id);
+  outputs.setIds(cfg.gateway.id, cfg.operator.id);
   const outChange = outputs.apply(cfg);
-  const needRestart = restartNeeded(old, cfg, outputs, eveAtStart);
+  const needRestart = restartNeeded(outputs, eveAtStart);
   for (const e of r.errors) console.error(`fleetgate gateway: reload: ${e}`);
   const problems = new Set(r.changes.flatMap((c) => c.problems));
   for (const p of problems) console.error(`fleetgate gateway: warning: mirror peer ${p}`);
@@ -197,6 +273,8 @@ async function reload(path: string, old: FleetConfig, lw: LiveWorkers, intervalF
     `fleetgate gateway: reloaded ${path} on ${r.changes.length} of ${lw.size} workers: ${devices} device(s)` +
       (c ? `; mirror peers ${c.mirrorPeersKept} kept, ${c.mirrorPeersAdded} added, ${c.mirrorPeersRemoved} removed; redirection ${c.redirection}` : '') +
       describeOutputsChange(outChange) +
+      portsLine +
+      idsLine +
       restartSuffix(needRestart),
   );
   return cfg;

@@ -3,24 +3,27 @@
 // `gateway.outputs`, reports, finished flows and EVE records). SIGINT/SIGTERM (or --duration) stop it
 // cleanly: every flow is ended, the last reports are written and the outputs drained. SIGHUP, or a change
 // to the config file (--watch-config, on by default), re-reads the config: devices, applications,
-// mirroring, redirection and outputs change between batches, without restarting the ports or dropping
-// flows; an invalid file is refused and the running config kept.
+// mirroring, redirection and outputs change between batches, without dropping flows; new ports are
+// opened and the gateway moved onto them (gateway-ports-reload.ts; --workers: a new worker pool), and a
+// new gateway.id reaches the records from then on; an invalid file is refused and the running config kept.
 import { parseArgs } from 'node:util';
 import { Pipeline } from '../../pipeline/worker.js';
-import { LiveGateway } from '../../pipeline/live-gateway.js';
+import { LiveGateway, PortsLostError } from '../../pipeline/live-gateway.js';
 import { openPorts } from '../../pipeline/live-ports.js';
 import { JsonlWriter } from '../../export/jsonl-writer.js';
 import { FleetgateError } from '../../core/errors.js';
 import { parseDurationMs } from '../duration.js';
 import { fleetSetup, checkIntervalSec, pipelineFleetOptions } from '../fleet-setup.js';
-import { pipelineRecordHandlers } from '../record-handlers.js';
+import { pipelineRecordHandlers, type RecordDestinations } from '../record-handlers.js';
 import { StopSignal, runUntilStopped } from '../run-until-stopped.js';
 import type { FleetConfig } from '../../control/config/load-config.js';
 import { DeviceDirectory } from '../../control/devices/device-directory.js';
 import { AppCatalog } from '../../classify/catalog/index.js';
 import { GatewayOutputs, describeOutputsChange } from '../gateway-outputs.js';
 import { startConfigWatch, type ConfigWatch } from '../config-watch.js';
-import { readReloadConfig, refuseReload, restartNeeded, restartSuffix } from '../gateway-reload.js';
+import { describeIdsChange, readReloadConfig, refuseReload, restartNeeded, restartSuffix, withPorts } from '../gateway-reload.js';
+import { portsChanged, reloadPorts } from '../gateway-ports-reload.js';
+import type { Port } from '../../io/ports/port.js';
 import { checkWorkersMode, runGatewayWorkers } from './gateway-workers.js';
 import { junctionStatusLine } from '../gateway-status-line.js';
 
@@ -59,7 +62,10 @@ Redirection (docs/mirroring.md, docs/redirection.md); gateway.outputs sends repo
 records to outputs (docs/outputs.md), drained when the gateway stops (FLEETGATE_OUTPUT_DRAIN_MS, default
 30 s). A change to the config file (watched; editors' rename-over saves too) or SIGHUP re-reads it:
 devices, applications, mirroring, redirection and outputs are applied without a restart (an output
-whose settings did not change keeps its queue and counters); gateway.ports and gateway.id need one.`;
+whose settings did not change keeps its queue and counters); so are gateway.ports (the new ports are
+opened, then the gateway moves onto them keeping its flows; a port that cannot open leaves the running
+ones, and the reload line says why; with --workers the worker pool restarts on the new ports) and
+gateway.id / operator.id (the records from then on carry them).`;
 
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -122,18 +128,21 @@ export async function run(argv: string[]): Promise<number> {
   }
   // EVE records are built only when an output takes them at start (a reload adding one: restart)
   const eveAtStart = outputs.wants('eve');
+  // the handlers read the ids from here at each record: a reload of gateway.id changes them
+  const records: RecordDestinations = { out, flowsOut, records: null, outputs, gatewayId: setup.gatewayId, operatorId: setup.operatorId };
   const pipeline = new Pipeline({
     ...pipelineFleetOptions(setup),
     dpi: !values['no-dpi'],
-    ...pipelineRecordHandlers({ out, flowsOut, records: null, outputs, gatewayId: setup.gatewayId, operatorId: setup.operatorId }),
+    ...pipelineRecordHandlers(records),
   });
 
   const signal = new StopSignal();
   const ports = openPorts(portsCfg, { onFileEnd: (e) => signal.stop(e ? `capture error: ${e.message}` : 'end of capture') });
-  const portList = [ports.devices, ...(ports.network ? [ports.network] : [])];
+  // the ports running now (a reload may move the gateway onto new ones)
+  const portList = (): Port[] => [gw.devicesPort, ...(gw.networkPort ? [gw.networkPort] : [])];
   outputs.setTotals(
     () => ({ frames: pipeline.stats.frames, ipPackets: pipeline.stats.ipPackets, ipBytes: pipeline.stats.ipBytes }),
-    () => portList.map((p) => ({ port: p.label, rxPackets: p.counters.rxFrames, rxBytes: p.counters.rxBytes, txPackets: p.counters.txFrames, txBytes: p.counters.txBytes })),
+    () => portList().map((p) => ({ port: p.label, rxPackets: p.counters.rxFrames, rxBytes: p.counters.rxBytes, txPackets: p.counters.txFrames, txBytes: p.counters.txBytes })),
   );
   const junction = setup.config?.gateway.junction;
   const gw = new LiveGateway({
@@ -165,7 +174,7 @@ export async function run(argv: string[]): Promise<number> {
     status: () => console.error(`fleetgate gateway: status ${JSON.stringify(statusLine(gw))}`),
     reload: async () => {
       watch?.markLoaded();
-      running = await reload(configPath, running, gw, pipeline, intervalSec === undefined, outputs, eveAtStart);
+      running = await reload(configPath, running, gw, pipeline, intervalSec === undefined, outputs, eveAtStart, records, signal.stop);
     },
     reloadTriggers: watchConfig ? (queue) => startConfigWatch(configPath, queue, (w) => (watch = w)) : undefined,
   });
@@ -187,21 +196,23 @@ export async function run(argv: string[]): Promise<number> {
       flows: pipeline.flows.stats.created,
       reports: pipeline.inspection.reportsEmitted,
       forwarding: gw.counters,
-      devicesPort: ports.devices.counters,
-      networkPort: ports.network?.counters,
+      devicesPort: gw.devicesPort.counters,
+      networkPort: gw.networkPort?.counters,
       ...statusLine(gw),
     };
     console.error(`fleetgate gateway: stopped ${JSON.stringify(summary)}`);
     for (const line of outputLines) console.error(`fleetgate gateway: ${line}`);
   }
-  return why.startsWith('capture error') ? 1 : 0;
+  return why.startsWith('capture error') || why.startsWith('ports lost') ? 1 : 0;
 }
 
 
 /**
- * Re-reads the config file and applies what can change while running: devices, applications, the
- * reporting interval (unless --interval fixed it), mirroring, redirection and outputs. Returns the
- * config now in force: the old one when the new file is invalid (the problem is printed, nothing changes).
+ * Re-reads the config file and applies what can change while running: ports (LiveGateway.switchPorts),
+ * the gateway and operator ids, devices, applications, the reporting interval (unless --interval fixed
+ * it), mirroring, redirection and outputs. Returns the config now in force: the old one when the new file
+ * is invalid (the problem is printed, nothing changes); the new one with the old ports when only the
+ * ports change was refused (a port could not open: the running ports stay, the rest applies).
  */
 async function reload(
   path: string,
@@ -211,36 +222,62 @@ async function reload(
   intervalFromConfig: boolean,
   outputs: GatewayOutputs,
   eveAtStart: boolean,
+  records: RecordDestinations,
+  stop: (why: string) => void,
 ): Promise<FleetConfig | undefined> {
-  const cfg = readReloadConfig(path);
+  let cfg = readReloadConfig(path);
   if (cfg === null) return old;
   const j = cfg.gateway.junction;
-  if (j?.redirection?.enabled && gw.mode === 'file') {
-    refuseReload(`gateway.junction.redirection needs bump, vpg or routed mode, not ${gw.mode}`);
+  if (j?.redirection?.enabled && (gw.mode === 'file' || cfg.gateway.ports?.devices.kind === 'pcap')) {
+    refuseReload(`gateway.junction.redirection needs bump, vpg or routed mode, not file`);
     return old;
+  }
+  // the ports first: the Junction below is re-applied in the mode they make (bump paths, endpoints)
+  let portsLine = '';
+  const oldPorts = old?.gateway.ports;
+  if (oldPorts && portsChanged(oldPorts, cfg.gateway.ports)) {
+    try {
+      portsLine = `; ${await reloadPorts(gw, oldPorts, cfg.gateway.ports)}`;
+    } catch (e) {
+      const why = e instanceof Error ? e.message : String(e);
+      if (e instanceof PortsLostError) {
+        // the running port closed for the new one and could not open again: stop rather than run without it
+        console.error(`fleetgate gateway: reload: ports lost, stopping: ${why}`);
+        stop(`ports lost: ${why}`);
+        return old;
+      }
+      portsLine = `; ports change refused, the running ports stay (${gw.devicesPort.label}): ${why}`;
+      cfg = withPorts(cfg, oldPorts);
+    }
   }
   // the pipeline first: the junction reads device groups by the pipeline's device indexes
   const devices = DeviceDirectory.fromConfig(cfg);
+  const idsLine = describeIdsChange(old, cfg);
+  const ids = { gatewayId: cfg.gateway.id, operatorId: cfg.operator.id };
   pipeline.applyConfig({
     devices,
     catalog: AppCatalog.builtin().withCustom(cfg.applications),
     intervalUs: intervalFromConfig ? cfg.gateway.inspection.intervalSeconds * 1e6 : undefined,
+    ids: idsLine !== '' ? ids : undefined,
   });
+  records.gatewayId = ids.gatewayId;
+  records.operatorId = ids.operatorId;
+  outputs.setIds(ids.gatewayId, ids.operatorId);
   const outChange = outputs.apply(cfg);
   let change;
   try {
     change = await gw.reconfigure({ mirroring: j?.mirroring, redirection: j?.redirection, directory: devices });
   } catch (e) {
     // only the new redirection socket can fail here: devices, mirroring and outputs are applied, redirection is off
-    console.error(`fleetgate gateway: reload: redirection could not start, it is off: ${e instanceof Error ? e.message : String(e)}`);
+    console.error(`fleetgate gateway: reload: redirection could not start, it is off: ${e instanceof Error ? e.message : String(e)}${portsLine}${idsLine}`);
     return cfg;
   }
-  const needRestart = restartNeeded(old, cfg, outputs, eveAtStart);
+  const needRestart = restartNeeded(outputs, eveAtStart);
   for (const p of change.problems) console.error(`fleetgate gateway: warning: mirror peer ${p}`);
   console.error(
     `fleetgate gateway: reloaded ${path}: ${devices.registeredCount} device(s); mirror peers ${change.mirrorPeersKept} kept, ` +
       `${change.mirrorPeersAdded} added, ${change.mirrorPeersRemoved} removed; redirection ${change.redirection}${describeOutputsChange(outChange)}` +
-      restartSuffix(needRestart),
+      `${portsLine}${idsLine}${restartSuffix(needRestart)}`,
   );
   return cfg;
 }

@@ -90,6 +90,12 @@ export class InspectionAggregator {
     if (us !== this.opts.intervalUs) this.nextIntervalUs = us;
   }
 
+  /** A new gateway / operator id (a reload): every report emitted from now on, the open interval's too, carries it. */
+  setIds(ids: ReportContext): void {
+    this.opts.gatewayId = ids.gatewayId;
+    this.opts.operatorId = ids.operatorId;
+  }
+
   /**
    * Books every flow's unreported traffic under its current device now - before a new device
    * directory re-attributes the flows - so each packet counts for the device it belonged to when seen.

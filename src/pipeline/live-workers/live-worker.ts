@@ -37,8 +37,9 @@ async function main(): Promise<void> {
   const flowRecords: FlowRecord[] = [];
   const eve: EveRecord[] = [];
   let devices = DeviceDirectory.fromConfig(cfg);
-  const gatewayId = cfg.gateway.id;
-  const operatorId = cfg.operator.id;
+  // a reload may change them: EVE records below read them, the pipeline's reports take them in applyConfig
+  let gatewayId = cfg.gateway.id;
+  let operatorId = cfg.operator.id;
   const intervalSec = data.intervalSec ?? cfg.gateway.inspection.intervalSeconds;
   const pipeline = new Pipeline({
     operatorId,
@@ -130,6 +131,7 @@ async function main(): Promise<void> {
         const relay = gw.junction.redirector?.peerRelay(peer);
         if (relay) post({ type: 'redirectHealth', relay });
       },
+      returnPort: data.redirectPort,
     });
   }
   await gw.start();
@@ -153,7 +155,7 @@ async function main(): Promise<void> {
     post({ type: 'flush', snapshot: snapshot(), ...records() });
   }, data.flushMs);
   const tunNames = { devices: devicesPort instanceof TunPort ? devicesPort.name : undefined, network: network?.name };
-  post({ type: 'ready', label: devicesPort.label, networkLabel: network?.label, tunNames, mirrorProblems: [...gw.junction.problems] });
+  post({ type: 'ready', label: devicesPort.label, networkLabel: network?.label, tunNames, mirrorProblems: [...gw.junction.problems], redirectPort: gw.junction.redirectionPort() ?? undefined });
 
   let stopping = false;
   parent.on('message', (m: ToLiveWorker) => {
@@ -162,10 +164,13 @@ async function main(): Promise<void> {
         try {
           // the pipeline first: the junction reads device groups by the pipeline's device indexes
           devices = DeviceDirectory.fromConfig(m.config);
+          gatewayId = m.config.gateway.id;
+          operatorId = m.config.operator.id;
           pipeline.applyConfig({
             devices,
             catalog: AppCatalog.builtin().withCustom(m.config.applications),
             intervalUs: m.intervalFromConfig ? m.config.gateway.inspection.intervalSeconds * 1e6 : undefined,
+            ids: { gatewayId, operatorId },
           });
           const j = m.config.gateway.junction;
           const change = await gw.reconfigure({ mirroring: j?.mirroring, redirection: j?.redirection, directory: devices });

@@ -64,6 +64,8 @@ export class LiveWorkers {
   /** The network port's label (worker 0's), when there is one. */
   networkLabel: string | undefined;
   private tunNames: { devices?: string; network?: string } | undefined;
+  /** The redirection return port worker 0 bound (passed to the others: `localPort: 0` is the kernel's pick). */
+  private redirectPort: number | undefined;
   readonly mirrorProblems: string[] = [];
   private readonly handles: Handle[] = [];
   private reloadSeq = 0;
@@ -113,6 +115,7 @@ export class LiveWorkers {
       devicesPort: o.devicesPort,
       networkPort: o.networkPort,
       tunNames: this.tunNames,
+      redirectPort: this.redirectPort,
       intervalSec: o.intervalSec,
       dpi: o.dpi ?? true,
       flows: o.onFlow !== undefined,
@@ -137,6 +140,7 @@ export class LiveWorkers {
             if (index === 0) {
               this.networkLabel = m.networkLabel;
               this.tunNames = m.tunNames;
+              this.redirectPort = m.redirectPort;
             }
             for (const p of m.mirrorProblems) if (!this.mirrorProblems.includes(p)) this.mirrorProblems.push(p);
             ready();

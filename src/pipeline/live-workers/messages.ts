@@ -25,6 +25,8 @@ export interface LiveWorkerData {
    * open their queues of the same devices.
    */
   tunNames?: { devices?: string; network?: string };
+  /** The redirection return port worker 0 bound (the kernel's pick for `localPort: 0`): the others bind it too. */
+  redirectPort?: number;
   /** --interval, when given (the config's otherwise, also after a reload). */
   intervalSec?: number;
   dpi: boolean;
@@ -73,7 +75,7 @@ export type ToLiveWorker =
   | { type: 'redirectHealth'; relay: RelayedPeerHealth };
 
 export type FromLiveWorker =
-  | { type: 'ready'; label: string; networkLabel?: string; tunNames: { devices?: string; network?: string }; mirrorProblems: string[] }
+  | { type: 'ready'; label: string; networkLabel?: string; tunNames: { devices?: string; network?: string }; mirrorProblems: string[]; redirectPort?: number }
   | { type: 'endpoints'; list: SharedEndpoint[] }
   | { type: 'redirectHealth'; relay: RelayedPeerHealth }
   | ({ type: 'flush'; snapshot: LiveWorkerSnapshot } & LiveWorkerRecords)

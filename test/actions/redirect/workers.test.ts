@@ -215,10 +215,16 @@ describe('redirection on several workers', () => {
     assert.equal(mergeRedirection([null, null]), null);
   });
 
-  it('configs several workers cannot run: ephemeral localPort, two tunnel protocols', () => {
+  it('configs several workers cannot run: two tunnel protocols; localPort 0 only from the start', () => {
     assert.equal(redirectionWorkersProblem(parseRedirectionConfig(CFG)), null);
     assert.equal(redirectionWorkersProblem(undefined), null);
-    assert.match(redirectionWorkersProblem(parseRedirectionConfig({ ...CFG, localPort: 0 })) ?? '', /localPort 0/);
+    const eph = parseRedirectionConfig({ ...CFG, localPort: 0 });
+    assert.equal(redirectionWorkersProblem(eph), null, 'at start: worker 0 binds port 0, the others its port');
+    // a reload keeps each worker's socket only when the running redirection is on port 0 too
+    assert.equal(redirectionWorkersProblem(eph, { redirection: eph }), null);
+    assert.match(redirectionWorkersProblem(eph, { redirection: parseRedirectionConfig(CFG) }) ?? '', /localPort 0 .*restart to apply/);
+    assert.match(redirectionWorkersProblem(eph, { redirection: undefined }) ?? '', /localPort 0/);
+    assert.equal(redirectionWorkersProblem(parseRedirectionConfig(CFG), { redirection: eph }), null, 'from port 0 to a fixed port: new sockets on that port');
     const mixed = { ...CFG, standby: { ...CFG.standby, protocol: 'geneve' } };
     assert.match(redirectionWorkersProblem(parseRedirectionConfig(mixed)) ?? '', /one tunnel protocol/);
     assert.equal(redirectionWorkersProblem(parseRedirectionConfig({ ...mixed, enabled: false })), null);

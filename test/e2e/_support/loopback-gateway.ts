@@ -28,8 +28,10 @@ export interface LoopbackGateway {
   gw: Background;
   /** Datagrams that came back to the device socket. */
   back(): number;
-  /** Sends n datagrams of one UDP flow of the device and waits until all n came back. */
-  phase(n: number): Promise<void>;
+  /** Sends n VXLAN datagrams of one UDP flow of the device (to port, default gwPort) and waits until all n came back. */
+  phase(n: number, port?: number): Promise<void>;
+  /** Sends one datagram from the device socket to 127.0.0.1:port (what comes back counts in back()). */
+  send(datagram: Buffer, port: number): void;
 }
 
 /** Starts the gateway on `fleet` (its reports to dir/reports.jsonl) and the device socket; both stop with the test. */
@@ -48,9 +50,10 @@ export async function startLoopbackGateway(t: TestContext, fleet: string, dir: s
   return {
     gw,
     back: () => back,
-    phase: async (n: number) => {
+    send: (datagram, port) => device.send(datagram, port, '127.0.0.1'),
+    phase: async (n: number, port = gwPort) => {
       const want = back + n;
-      for (let i = 0; i < n; i++) device.send(vxlanDatagram(DEVICE_IP, SERVER_IP, `reading ${seq++}`), gwPort, '127.0.0.1');
+      for (let i = 0; i < n; i++) device.send(vxlanDatagram(DEVICE_IP, SERVER_IP, `reading ${seq++}`), port, '127.0.0.1');
       await waitFor(() => back >= want, () => `${want} datagrams back (got ${back})`, 5000);
     },
   };

@@ -6,8 +6,10 @@
 //
 // Checked: both workers carried traffic; every datagram came back, byte for byte, to the socket that sent
 // it; the peer got the selected flows only; the merged counters say every selected packet was redirected
-// and returned, none dropped; Inspection counted each packet once.
-import { describe, it } from 'node:test';
+// and returned, none dropped; Inspection counted each packet once. Twice: with a fixed localPort, and
+// with `localPort: 0` (worker 0 binds an ephemeral port, the other worker joins it): every datagram at
+// the peer then comes from that one port, as an appliance that returns to one configured port needs.
+import { describe, it, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';
@@ -50,84 +52,99 @@ interface Summary {
 
 describe('gateway --workers 2: bump in the wire with redirection (loopback)', { timeout: 60_000 }, () => {
   it('returns every datagram to its sender with its header, the selected flows through the peer, on both workers', async (t) => {
-    if (!loadNative()) {
-      if (process.env.CI) assert.fail(`native addon not built: ${nativeLoadError()} (CI must run this test)`);
-      t.skip(`native addon not built: ${nativeLoadError()}`);
-      return;
-    }
-    const dir = mkdtempSync(join(tmpdir(), 'fg-mwr-'));
-    t.after(() => rmSync(dir, { recursive: true, force: true }));
-    const fleet = join(dir, 'fleet.yaml');
-    const lines = [
-      'operator: { id: op-mwr }',
-      'gateway:',
-      '  id: gw-mwr',
-      '  deviceSubnets: [10.128.0.0/24]',
-      '  ports:',
-      `    devices: { kind: vxlan, address: 127.0.0.1, port: ${GW_PORT}, replyPort: 0 }`,
-      '  junction:',
-      '    redirection:',
-      `      localPort: ${RETURN_PORT}`,
-      `      primary: { address: 127.0.0.1, protocol: vxlan, port: ${PEER_PORT} }`,
-      '      selector: { ports: [8080] }',
-      'devices:',
-      ...Array.from({ length: DEVICES }, (_, d) => `  - { imsi: "0010100000002${String(d).padStart(2, '0')}", ip: ${ipOf(d)} }`),
-    ];
-    writeFileSync(fleet, lines.join('\n') + '\n');
+    await bumpRedirectRun(t, RETURN_PORT);
+  });
 
-    const sent: string[][] = Array.from({ length: DEVICES }, () => []);
-    const got: string[][] = Array.from({ length: DEVICES }, () => []);
-    const socks: Socket[] = [];
-    for (let d = 0; d < DEVICES; d++) {
-      const s = createSocket('udp4');
-      s.on('message', (m) => got[d].push(m.toString('hex')));
-      await bindLoopback(s, 0);
-      socks.push(s);
-    }
-    const peer = createSocket('udp4');
-    let atPeer = 0;
-    peer.on('message', (m, r) => {
-      atPeer++;
-      peer.send(m, r.port, r.address);
-    });
-    await bindLoopback(peer, PEER_PORT);
-    t.after(() => {
-      for (const s of socks) s.close();
-      peer.close();
-    });
-
-    const script = resolve(process.cwd(), 'dist/test/e2e/_support/run-gateway.js');
-    const gw = new Background(spawn(process.execPath, [script, '--config', fleet, '--workers', '2', '--out', join(dir, 'r.jsonl'), '--status-every', '0'], { stdio: ['ignore', 'pipe', 'pipe'] }));
-    t.after(() => gw.stop('SIGKILL'));
-    await gw.waitFor(/fleetgate gateway: ready \(bump\): .*2 workers.*redirection to 127\.0\.0\.1/, 'the gateway');
-
-    for (let i = 0; i < PER_DEVICE; i++) {
-      for (let d = 0; d < DEVICES; d++) {
-        const m = datagram(d, i);
-        sent[d].push(m.toString('hex'));
-        socks[d].send(m, GW_PORT, '127.0.0.1');
-      }
-      await new Promise((r) => setTimeout(r, 2));
-    }
-    const total = () => got.reduce((a, g) => a + g.length, 0);
-    const want = DEVICES * PER_DEVICE;
-    await waitFor(() => total() >= want, () => `${want} datagrams back (got ${total()}, ${atPeer} at the peer)`);
-    assert.equal(await gw.stop('SIGTERM'), 0, gw.out);
-
-    for (let d = 0; d < DEVICES; d++) assert.deepEqual([...got[d]].sort(), [...sent[d]].sort(), `device ${d}: each datagram back, byte for byte (VNI ${100 + d})`);
-    const nSelected = (DEVICES / 2) * PER_DEVICE;
-    // the selected devices' flows are steered to both workers: both kept ways back and got returns
-    const sel = Array.from({ length: DEVICES }, (_, d) => d).filter(selected);
-    const selWorkers = new Set(sel.map((d) => flowWorkerOfIpv4(parseIPv4(ipOf(d)), parseIPv4('10.129.0.10'), 2)));
-    assert.equal(selWorkers.size, 2, 'the selected flows are spread over both workers');
-    assert.equal(atPeer, nSelected, 'the peer got the port-8080 flows only');
-    const sum = stoppedSummary(gw.out) as unknown as Summary;
-    t.diagnostic(`per-worker frames ${JSON.stringify(sum.perWorkerFrames)}, redirection ${JSON.stringify(sum.redirection)}`);
-    assert.ok(sum.perWorkerFrames.every((n) => n > 0), `both workers carried traffic: ${JSON.stringify(sum.perWorkerFrames)}`);
-    assert.equal(sum.ipPackets, want, 'each packet counted once');
-    assert.equal(sum.redirection.redirected, nSelected);
-    assert.equal(sum.redirection.returned, nSelected);
-    assert.equal(sum.redirection.drops, 0, 'every returned packet reached the worker that kept its way back');
-    assert.equal(sum.forwarding.returned, want);
+  it('localPort 0: both workers share the port the kernel picked for worker 0', async (t) => {
+    await bumpRedirectRun(t, 0);
   });
 });
+
+/** The loopback run with the redirection's localPort (0 = ephemeral). */
+async function bumpRedirectRun(t: TestContext, localPort: number): Promise<void> {
+  if (!loadNative()) {
+    if (process.env.CI) assert.fail(`native addon not built: ${nativeLoadError()} (CI must run this test)`);
+    t.skip(`native addon not built: ${nativeLoadError()}`);
+    return;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'fg-mwr-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const fleet = join(dir, 'fleet.yaml');
+  const lines = [
+    'operator: { id: op-mwr }',
+    'gateway:',
+    '  id: gw-mwr',
+    '  deviceSubnets: [10.128.0.0/24]',
+    '  ports:',
+    `    devices: { kind: vxlan, address: 127.0.0.1, port: ${GW_PORT}, replyPort: 0 }`,
+    '  junction:',
+    '    redirection:',
+    `      localPort: ${localPort}`,
+    `      primary: { address: 127.0.0.1, protocol: vxlan, port: ${PEER_PORT} }`,
+    '      selector: { ports: [8080] }',
+    'devices:',
+    ...Array.from({ length: DEVICES }, (_, d) => `  - { imsi: "0010100000002${String(d).padStart(2, '0')}", ip: ${ipOf(d)} }`),
+  ];
+  writeFileSync(fleet, lines.join('\n') + '\n');
+
+  const sent: string[][] = Array.from({ length: DEVICES }, () => []);
+  const got: string[][] = Array.from({ length: DEVICES }, () => []);
+  const socks: Socket[] = [];
+  for (let d = 0; d < DEVICES; d++) {
+    const s = createSocket('udp4');
+    s.on('message', (m) => got[d].push(m.toString('hex')));
+    await bindLoopback(s, 0);
+    socks.push(s);
+  }
+  const peer = createSocket('udp4');
+  let atPeer = 0;
+  const fromPorts = new Set<number>();
+  peer.on('message', (m, r) => {
+    atPeer++;
+    fromPorts.add(r.port);
+    peer.send(m, r.port, r.address);
+  });
+  await bindLoopback(peer, PEER_PORT);
+  t.after(() => {
+    for (const s of socks) s.close();
+    peer.close();
+  });
+
+  const script = resolve(process.cwd(), 'dist/test/e2e/_support/run-gateway.js');
+  const gw = new Background(spawn(process.execPath, [script, '--config', fleet, '--workers', '2', '--out', join(dir, 'r.jsonl'), '--status-every', '0'], { stdio: ['ignore', 'pipe', 'pipe'] }));
+  t.after(() => gw.stop('SIGKILL'));
+  await gw.waitFor(/fleetgate gateway: ready \(bump\): .*2 workers.*redirection to 127\.0\.0\.1/, 'the gateway');
+
+  for (let i = 0; i < PER_DEVICE; i++) {
+    for (let d = 0; d < DEVICES; d++) {
+      const m = datagram(d, i);
+      sent[d].push(m.toString('hex'));
+      socks[d].send(m, GW_PORT, '127.0.0.1');
+    }
+    await new Promise((r) => setTimeout(r, 2));
+  }
+  const total = () => got.reduce((a, g) => a + g.length, 0);
+  const want = DEVICES * PER_DEVICE;
+  await waitFor(() => total() >= want, () => `${want} datagrams back (got ${total()}, ${atPeer} at the peer)`);
+  assert.equal(await gw.stop('SIGTERM'), 0, gw.out);
+
+  for (let d = 0; d < DEVICES; d++) assert.deepEqual([...got[d]].sort(), [...sent[d]].sort(), `device ${d}: each datagram back, byte for byte (VNI ${100 + d})`);
+  const nSelected = (DEVICES / 2) * PER_DEVICE;
+  // the selected devices' flows are steered to both workers: both kept ways back and got returns
+  const sel = Array.from({ length: DEVICES }, (_, d) => d).filter(selected);
+  const selWorkers = new Set(sel.map((d) => flowWorkerOfIpv4(parseIPv4(ipOf(d)), parseIPv4('10.129.0.10'), 2)));
+  assert.equal(selWorkers.size, 2, 'the selected flows are spread over both workers');
+  assert.equal(atPeer, nSelected, 'the peer got the port-8080 flows only');
+  t.diagnostic(`localPort ${localPort}: the peer got datagrams from port(s) ${[...fromPorts].join(', ')}`);
+  assert.equal(fromPorts.size, 1, 'both workers send from one return port');
+  if (localPort !== 0) assert.deepEqual([...fromPorts], [localPort]);
+  else assert.ok(![...fromPorts].includes(0));
+  const sum = stoppedSummary(gw.out) as unknown as Summary;
+  t.diagnostic(`per-worker frames ${JSON.stringify(sum.perWorkerFrames)}, redirection ${JSON.stringify(sum.redirection)}`);
+  assert.ok(sum.perWorkerFrames.every((n) => n > 0), `both workers carried traffic: ${JSON.stringify(sum.perWorkerFrames)}`);
+  assert.equal(sum.ipPackets, want, 'each packet counted once');
+  assert.equal(sum.redirection.redirected, nSelected);
+  assert.equal(sum.redirection.returned, nSelected);
+  assert.equal(sum.redirection.drops, 0, 'every returned packet reached the worker that kept its way back');
+  assert.equal(sum.forwarding.returned, want);
+}

@@ -1,0 +1,169 @@
+// End to end, Redirection in routed gateway mode with two TUNs, a device with an IPv4 and an IPv6 address:
+//
+//   [dev] 10.128.0.2, fd00:66::10 ── veth ──► [gw] devices TUN ─ fleetgate ─ network TUN ── veth ──► [srv] 10.129.0.10, fd00:77::10
+//                                              └── VXLAN VNI 10 (UDP 4790) ──► [a1] 192.0.2.2, vxlan 10.200.0.1 / fd00:200::1
+//
+// Policy routing in gw sends what arrives from the device veth into the devices TUN and what arrives
+// from the server veth into the network TUN. Every flow to the server (both address families) is
+// redirected to the appliance, whose kernel routes everything back through its tunnel (IPv4 via the
+// gateway's tunnel address, IPv6 via a static neighbour with the gateway's tunnel MAC). A returned
+// packet for the device must go to the devices TUN (onReturned → isDeviceAddress, IPv4 and IPv6), the
+// rest to the network TUN. Checked: curl, curl -6, ping, ping -6 succeed; tshark in the appliance sees
+// each flow both ways (each packet twice: in and back out); redirected = returned, no drop; each
+// device's reports = tshark on the device veth (IPv6 less neighbour discovery).
+//
+// The selector names the server's prefixes rather than "everything": the gateway's kernel sends its own
+// MLD reports into both TUNs when IPv6 comes up on them, and an appliance does not route link-local
+// multicast back, which would make redirected ≠ returned for reasons that are not the data path.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { NetnsLab } from './_support/netns.js';
+import { DEVICE_IMSI, DEVICE_IP, HTTP_BODY, SERVER_IP, buildRouted, canRunLab, reportTotals, routeThroughTuns, settle, startCapture, startGateway, startServers, tempDir, tsharkCounts } from './_support/lab-traffic.js';
+import { appliance, startPcap, stoppedSummary } from './_support/junction-lab.js';
+import { enableIpv6, tsharkCounts6 } from './_support/ipv6-lab.js';
+
+const DEV6 = 'fd00:66::10';
+const SRV6 = 'fd00:77::10';
+const IMSI6 = '001010000000066';
+/** The gateway's tunnel MAC (GATEWAY_TUNNEL_MAC): the appliance's IPv6 next hop back, a static neighbour. */
+const GW_TUNNEL_MAC = '02:66:67:00:00:01';
+
+function tsharkCount(pcap: string, filter: string): number {
+  const r = spawnSync('tshark', ['-r', pcap, '-Y', filter, '-T', 'fields', '-e', 'frame.number'], { encoding: 'utf8', timeout: 30_000 });
+  assert.equal(r.status, 0, `tshark -r failed: ${r.stderr}`);
+  return r.stdout.split('\n').filter((l) => l.trim() !== '').length;
+}
+
+describe('e2e: Redirection in routed mode (two TUNs), IPv4 and IPv6 device', { timeout: 120_000 }, () => {
+  it('curl, curl -6, ping, ping -6 go through the appliance both ways; reports match tshark', async (t) => {
+    if (!canRunLab(t)) return;
+    const lab = new NetnsLab(t);
+    const dir = tempDir(t);
+    const r = buildRouted(lab);
+    const tunD = `fgd${lab.id}`;
+    const tunN = `fgn${lab.id}`;
+    const vs = `vs${lab.id}`;
+    await startServers(lab, r.srv, dir);
+
+    // IPv6 on the device, gateway and server veths (the routed-tun-ipv6 addresses)
+    enableIpv6(lab, r.dev, ['lo', r.vd]);
+    lab.exec(r.dev, `ip -6 addr add ${DEV6}/64 dev ${r.vd} nodad && ip -6 route add default via fd00:66::1`);
+    enableIpv6(lab, r.gw, ['lo', r.vg, r.vgs]);
+    lab.exec(r.gw, `sysctl -qw net.ipv6.conf.all.forwarding=1 && ip -6 addr add fd00:66::1/64 dev ${r.vg} nodad && ip -6 addr add fd00:77::1/64 dev ${r.vgs} nodad`);
+    enableIpv6(lab, r.srv, ['lo', vs]);
+    lab.exec(r.srv, `ip -6 addr add ${SRV6}/64 dev ${vs} nodad && ip -6 route add default via fd00:77::1`);
+    const http6 = lab.spawn(r.srv, ['python3', '-u', '-m', 'http.server', '8081', '--bind', SRV6, '--directory', join(dir, 'www')]);
+    await http6.waitFor(/Serving HTTP/, 'the IPv6 HTTP server');
+
+    // the appliance: IPv4 as in the other redirect tests; IPv6 forwarding back through the tunnel via a
+    // next hop that is the gateway's tunnel MAC (the gateway answers ARP, not neighbour solicitations).
+    // Set up before the gateway starts: its own MLD reports are then sent before the return port is open.
+    const ap = appliance(lab, { gw: r.gw }, 1);
+    enableIpv6(lab, ap.ns, [ap.vx]);
+    lab.exec(ap.ns, [
+      'sysctl -qw net.ipv6.conf.all.forwarding=1',
+      `ip -6 addr add fd00:200::1/64 dev ${ap.vx} nodad`,
+      `ip -6 neigh add fd00:200::fe lladdr ${GW_TUNNEL_MAC} dev ${ap.vx} nud permanent`,
+      `ip -6 route add default via fd00:200::fe dev ${ap.vx}`,
+    ].join(' && '));
+
+    const config = join(dir, 'fleet.yaml');
+    writeFileSync(config, [
+      'operator: { id: op-e2e }',
+      'gateway:',
+      '  id: gw-e2e',
+      '  deviceSubnets: [10.128.0.0/24, "fd00:66::/64"]',
+      '  inspection: { intervalSeconds: 60 }',
+      '  ports:',
+      `    devices: { kind: tun, name: ${tunD} }`,
+      `    network: { kind: tun, name: ${tunN} }`,
+      '  junction:',
+      '    redirection:',
+      '      localAddress: 10.200.0.254',
+      '      localPort: 4790',
+      '      primary: { address: 192.0.2.2, protocol: vxlan, vni: 10, port: 4790, innerAddress: 10.200.0.1, innerMac: "02:00:00:00:aa:01" }',
+      '      probe: { intervalMs: 500, threshold: 3 }',
+      '      selector: { destinations: [10.129.0.0/24, "fd00:77::/64"] }',
+      'devices:',
+      `  - { imsi: "${DEVICE_IMSI}", ip: ${DEVICE_IP}, name: meter-v4 }`,
+      `  - { imsi: "${IMSI6}", ip: "${DEV6}", name: meter-v6 }`,
+      '',
+    ].join('\n'));
+    const reports = join(dir, 'reports.jsonl');
+    await settle(2500); // the appliance's unsolicited MLD reports are over (sent at join, then ~1 s apart)
+    const gateway = await startGateway(lab, r.gw, config, reports, ['--status-every', '0']);
+    assert.match(gateway.out, /ready \(routed\).*redirection to 192\.0\.2\.2:4790/);
+    routeThroughTuns(lab, r, tunD, tunN);
+    enableIpv6(lab, r.gw, [tunD, tunN]);
+    lab.exec(r.gw, [
+      `ip -6 route add default dev ${tunD} table 100`,
+      `ip -6 route add default dev ${tunN} table 101`,
+      `ip -6 rule add iif ${r.vg} lookup 100`,
+      `ip -6 rule add iif ${r.vgs} lookup 101`,
+    ].join(' && '));
+    await settle(700); // a first probe round trip
+
+    const apPcap = join(dir, 'ap1.pcap');
+    const apCap = await startPcap(lab, ap.ns, ap.vx, apPcap);
+    const devPcap = join(dir, 'device.pcap');
+    const devCap = await startCapture(lab, r.dev, r.vd, devPcap);
+    const curl = lab.tryExec(r.dev, `curl -sS -m 10 http://${SERVER_IP}:8080/hello.txt`);
+    assert.equal(curl.status, 0, `curl failed: ${curl.out}\n${gateway.out}`);
+    assert.equal(curl.out, HTTP_BODY);
+    const curl6 = lab.tryExec(r.dev, `curl -6 -sS -m 10 http://[${SRV6}]:8081/hello.txt`);
+    assert.equal(curl6.status, 0, `curl -6 failed: ${curl6.out}\n${gateway.out}`);
+    assert.equal(curl6.out, HTTP_BODY);
+    const ping = lab.tryExec(r.dev, `ping -c 3 -i 0.2 -W 2 ${SERVER_IP}`);
+    assert.equal(ping.status, 0, `ping failed: ${ping.out}`);
+    assert.match(ping.out, /3 packets transmitted, 3 received/);
+    const ping6 = lab.tryExec(r.dev, `ping -6 -c 3 -i 0.2 -W 2 ${SRV6}`);
+    assert.equal(ping6.status, 0, `ping -6 failed: ${ping6.out}`);
+    assert.match(ping6.out, /3 packets transmitted, 3 received/);
+    await settle(1000);
+    await devCap.stop('SIGINT');
+    await apCap.stop('SIGINT');
+    assert.equal(await gateway.stop('SIGTERM'), 0, gateway.out);
+
+    // the appliance: every flow both ways, each packet twice (in from the gateway, back out to it)
+    const seen = {
+      http: [tsharkCount(apPcap, `ip.src == ${DEVICE_IP} && tcp.dstport == 8080`), tsharkCount(apPcap, `ip.dst == ${DEVICE_IP} && tcp.srcport == 8080`)],
+      http6: [tsharkCount(apPcap, `ipv6.src == ${DEV6} && tcp.dstport == 8081`), tsharkCount(apPcap, `ipv6.dst == ${DEV6} && tcp.srcport == 8081`)],
+      ping: [tsharkCount(apPcap, `ip.src == ${DEVICE_IP} && icmp.type == 8`), tsharkCount(apPcap, `ip.dst == ${DEVICE_IP} && icmp.type == 0`)],
+      ping6: [tsharkCount(apPcap, `ipv6.src == ${DEV6} && icmpv6.type == 128`), tsharkCount(apPcap, `ipv6.dst == ${DEV6} && icmpv6.type == 129`)],
+    };
+    t.diagnostic(`appliance saw (up, down frames): ${JSON.stringify(seen)}`);
+    for (const k of ['http', 'http6'] as const) {
+      const [up, down] = seen[k];
+      assert.ok(up >= 2 * 4 && down >= 2 * 4 && up % 2 === 0 && down % 2 === 0, `${k} went through the appliance both ways (${up} up, ${down} down)`);
+    }
+    assert.deepEqual([seen.ping, seen.ping6], [[6, 6], [6, 6]], 'each echo request and reply crossed the appliance twice');
+
+    // the device side: reports = tshark (IPv6 without the kernels' neighbour discovery)
+    const ref4 = tsharkCounts(devPcap, DEVICE_IP);
+    const ref6 = tsharkCounts6(devPcap, DEV6, ' && !(icmpv6.type >= 133 && icmpv6.type <= 137)');
+    const got4 = reportTotals(reports, DEVICE_IMSI);
+    const got6 = reportTotals(reports, IMSI6);
+    t.diagnostic(`IPv4: tshark ${ref4.packets} packets / ${ref4.bytes} IP bytes; reports ${got4.packets} (${got4.uplink} up, ${got4.downlink} down) / ${got4.bytes}`);
+    t.diagnostic(`IPv6: tshark (no ND) ${ref6.packets} packets / ${ref6.bytes} IP bytes; reports ${got6.packets} (${got6.uplink} up, ${got6.downlink} down) / ${got6.bytes}`);
+    assert.ok(ref4.packets >= 2 * 3 + 6 && ref6.packets >= 2 * 3 + 6, 'the clients made real traffic');
+    assert.deepEqual([got4.packets, got4.bytes], [ref4.packets, ref4.bytes], 'IPv4 device: reports vs tshark');
+    assert.deepEqual([got6.packets, got6.bytes], [ref6.packets, ref6.bytes], 'IPv6 device: reports vs tshark');
+
+    // the gateway: every redirected packet came back and went on; the device's packets were counted once
+    const sum = stoppedSummary(gateway.out) as {
+      forwarding: { toDevices: number; toNetwork: number };
+      redirection: { redirected: number; returned: number; drops: number; peers: { healthy: boolean; packets: number; returned: number }[] };
+    };
+    t.diagnostic(`gateway: forwarding ${JSON.stringify(sum.forwarding)}; redirection ${JSON.stringify(sum.redirection)}`);
+    const red = sum.redirection;
+    assert.equal(red.redirected, got4.packets + got6.packets, 'every packet of the device flows went to the appliance');
+    assert.deepEqual([red.returned, red.drops], [red.redirected, 0], 'redirected = returned, no drop');
+    assert.equal(red.peers[0].healthy, true);
+    // a returned packet for the device written to the network TUN would still reach it (the kernel's main
+    // table routes it), so the counter is what shows it took the devices TUN: exactly the device's downlink
+    assert.equal(sum.forwarding.toDevices, got4.downlink + got6.downlink, 'returned packets for the device (IPv4 and IPv6) went to the devices TUN');
+  });
+});

@@ -17,6 +17,11 @@ export interface RunLoopOptions {
   /** SIGHUP: re-read the config; a reload starts only after the one before it finished. */
   reload: () => Promise<void>;
   /**
+   * A reload threw (a bug, or a failure it did not handle itself): told here, and the run goes on with
+   * whatever the reload left in force (default: one line on standard error). Later reloads still run.
+   */
+  reloadFailed?: (e: unknown) => void;
+  /**
    * Other reload triggers (the config file watch): called once with a function that queues a reload
    * exactly as SIGHUP does; returns what stops them.
    */
@@ -30,8 +35,10 @@ export async function runUntilStopped(signal: StopSignal, o: RunLoopOptions): Pr
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   let reloading = Promise.resolve();
+  const failed = o.reloadFailed ?? ((e: unknown) => console.error(`fleetgate gateway: reload failed, the running config stays as the reload left it: ${e instanceof Error ? e.message : String(e)}`));
   const onHup = () => {
-    reloading = reloading.then(o.reload);
+    // never a rejected chain: it would skip every later reload and, unhandled, end the process
+    reloading = reloading.then(o.reload).catch(failed);
   };
   process.on('SIGHUP', onHup);
   const stopTriggers = o.reloadTriggers?.(onHup);

@@ -31,7 +31,7 @@ import { geneveProtocol } from '../io/ports/tunnel-kind.js';
 import type { Pipeline } from './worker.js';
 import { DeviceEndpoints, MAX_TUNNEL_HDR } from './live-endpoints.js';
 import { ARP_FRAME_LEN, isAnswerableArpRequest, writeArpReply } from './live-arp.js';
-import { NA_FRAME_LEN, isAnswerableNeighborSolicitation, writeNeighborAdvertisement } from './live-nd.js';
+import { NA_FRAME_LEN, isAnswerableNeighborSolicitation, writeNeighborAdvertisement } from '../actions/redirect/nd-reply.js';
 import { LiveJunction, type JunctionChange, type JunctionStatus } from './live-junction.js';
 import { BumpPaths } from './live-bump-paths.js';
 import { FleetgateError } from '../core/errors.js';

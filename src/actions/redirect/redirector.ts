@@ -9,7 +9,8 @@
 //   and flows already on the standby stay there while the standby is healthy, because a stateful
 //   appliance (NAT, firewall, TCP proxy or cache) breaks connections moved mid-stream. 'all-flows'
 //   moves every flow back at its next packet.
-// - Probes and ARP replies go through the same per-peer send queue as data; the transport drains it.
+// - Probes, ARP replies and IPv6 neighbour advertisements (the appliance resolving its next hop back)
+//   go through the same per-peer send queue as data; the transport drains it.
 // - Several workers (opts.workers): a peer is probed only by its owner worker (workers.ts), which reports
 //   health changes through onPeerChange; the other workers' Redirectors follow them (followPeer).
 // redirect() allocates nothing.
@@ -17,6 +18,7 @@ import type { PacketView } from '../../core/packet-view.js';
 import { parseIPv4 } from '../../core/ip.js';
 import type { PeerConfig, RedirectionConfig } from './config.js';
 import { ARP_REPLY_LEN, isArpRequestFor, writeArpReply } from './arp-reply.js';
+import { NA_FRAME_LEN, isAnswerableNeighborSolicitation, writeNeighborAdvertisement } from './nd-reply.js';
 import { DecapResult, GATEWAY_TUNNEL_MAC, TunnelEncap, decapReturned } from './encap.js';
 import { PeerHealth, type PeerStateName } from './peer-health.js';
 import { buildProbePacket, probeReplySeq } from './probe.js';
@@ -28,7 +30,7 @@ export const PeerRole = { PRIMARY: 0, STANDBY: 1 } as const;
 /** Pin value of a flow not (yet) redirected. */
 export const UNPINNED = 0xff;
 
-export type ReturnedKind = 'data' | 'probe' | 'arp' | 'invalid';
+export type ReturnedKind = 'data' | 'probe' | 'arp' | 'nd' | 'invalid';
 
 /** Receives a packet returned by a peer, to continue to its destination: an Ethernet frame or a bare IP packet. */
 export type ReturnedHandler = (buf: Uint8Array, off: number, len: number, ethernet: boolean, peer: number) => void;
@@ -249,7 +251,8 @@ export class Redirector {
   /**
    * A datagram (UDP payload) arrived from a peer: `fromPeer` is the peer index when the transport knows
    * it from the source address, else -1. Probe replies feed health, ARP requests for the gateway's
-   * tunnel address are answered, other packets go to onReturned to continue to their destination.
+   * tunnel address and IPv6 neighbour solicitations (any next hop) are answered, other packets go to
+   * onReturned to continue to their destination.
    */
   handleReturned(buf: Uint8Array, off: number, len: number, fromPeer = -1): ReturnedKind {
     const r = this.decap;
@@ -260,6 +263,11 @@ export class Redirector {
     if (r.ethernet && this.localAddr >= 0 && isArpRequestFor(buf, r.innerOff, r.innerLen, this.localAddr)) {
       this.answerArp(buf, r.innerOff, fromPeer);
       return 'arp';
+    }
+    // an appliance routing IPv6 back asks for its next hop through the tunnel: every such next hop is us
+    if (r.ethernet && isAnswerableNeighborSolicitation(buf, r.innerOff, r.innerLen)) {
+      this.answerNd(buf, r.innerOff, fromPeer);
+      return 'nd';
     }
     for (const peer of this.peers) {
       if (peer.innerAddr < 0) continue;
@@ -378,6 +386,28 @@ export class Redirector {
     writeArpReply(q.buf, o + hl, req, reqOff, GATEWAY_TUNNEL_MAC);
     q.commit(hl + ARP_REPLY_LEN);
   }
+
+  /** The Neighbor Advertisement for the solicitation frame at req[reqOff], to the peer that sent it. */
+  private answerNd(req: Uint8Array, reqOff: number, fromPeer: number): void {
+    // the asking peer: where the datagram came from, else the peer whose MAC sent the frame
+    let peer: PeerRuntime | undefined = fromPeer >= 0 ? this.peers[fromPeer] : undefined;
+    if (peer === undefined) {
+      for (const x of this.peers) if (x.encap.macKnown && sameMac(x.encap.dstMac, req, reqOff + 6)) peer = x;
+    }
+    if (peer === undefined || peer.encap.payload !== 'ethernet') return;
+    if (!peer.encap.macKnown) this.learnMac(peer, req, reqOff + 6);
+    const q = peer.queue;
+    const o = q.reserve(peer.encap.hdrLen + NA_FRAME_LEN);
+    if (o < 0) return;
+    const hl = peer.encap.writeHeader(q.buf, o, 0x86dd);
+    writeNeighborAdvertisement(q.buf, o + hl, req, reqOff, GATEWAY_TUNNEL_MAC);
+    q.commit(hl + NA_FRAME_LEN);
+  }
+}
+
+function sameMac(mac: Uint8Array, buf: Uint8Array, off: number): boolean {
+  for (let i = 0; i < 6; i++) if (mac[i] !== buf[off + i]) return false;
+  return true;
 }
 
 function macText(mac: Uint8Array): string {

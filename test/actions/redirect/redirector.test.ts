@@ -194,6 +194,46 @@ test('returned packets: data continues to its destination, ARP for the gateway t
   assert.equal(r.status().returnedInvalid, 1);
 });
 
+test('returned packets: an IPv6 neighbour solicitation from a peer is answered with the gateway tunnel MAC, to that peer', () => {
+  let data = 0;
+  const r = new Redirector(parseRedirectionConfig(CFG), { flowCapacity: 8, now: () => 0, onReturned: () => data++ });
+  // the appliance (standby, datagram from its address: fromPeer 1) asks for its IPv6 next hop fd00:200::fe
+  const ns = new Uint8Array(8 + 14 + 40 + 32);
+  ns.set([0x08, 0, 0, 0, 0, 0, 10, 0]);
+  const e = 8;
+  const target = [0xfd, 0, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xfe];
+  const src = [0xfd, 0, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01];
+  ns.set([0x33, 0x33, 0xff, 0, 0, 0xfe, ...PEER_MAC, 0x86, 0xdd], e);
+  ns.set([0x60, 0, 0, 0, 0, 32, 58, 255, ...src, 0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0xff, 0, 0, 0xfe], e + 14);
+  ns.set([135, 0, 0, 0, 0, 0, 0, 0, ...target, 1, 1, ...PEER_MAC], e + 54);
+  assert.equal(r.handleReturned(ns, 0, ns.length, 1), 'nd');
+  assert.equal(data, 0, 'an answered NS does not continue as data');
+  assert.equal(r.peers[0].queue.count, 0, 'nothing to the primary');
+  const sq = r.peers[1].queue;
+  assert.equal(sq.count, 1);
+  const na = sq.buf.slice(sq.offs[0], sq.offs[0] + sq.lens[0]);
+  assert.deepEqual([...na.subarray(0, 8)], [0x08, 0, 0, 0, 0, 0, 10, 0], 'VXLAN header with the peer VNI');
+  assert.deepEqual([...na.subarray(8, 14)], [...PEER_MAC], 'to the appliance');
+  assert.deepEqual([...na.subarray(14, 20)], [...GATEWAY_TUNNEL_MAC], 'from the gateway tunnel MAC');
+  assert.deepEqual([...na.subarray(20, 22)], [0x86, 0xdd]);
+  const ip = 22;
+  assert.deepEqual([...na.subarray(ip + 8, ip + 24)], target, 'from the address asked for');
+  assert.deepEqual([...na.subarray(ip + 24, ip + 40)], src, "to the solicitation's source");
+  const icmp = ip + 40;
+  assert.equal(na[icmp], 136, 'Neighbor Advertisement');
+  assert.equal(na[icmp + 4], 0x60, 'Solicited + Override');
+  assert.deepEqual([...na.subarray(icmp + 8, icmp + 24)], target);
+  assert.deepEqual([...na.subarray(icmp + 24, icmp + 32)], [2, 1, ...GATEWAY_TUNNEL_MAC], 'target link-layer address option');
+  assert.equal(r.status().peers[1].innerMac, '02:99:00:00:00:01', 'the peer MAC learned from the solicitation');
+
+  // a duplicate address probe (unspecified source) is not answered
+  const dad = ns.slice();
+  dad.fill(0, e + 14 + 8, e + 14 + 24);
+  r.peers[1].queue.clear();
+  assert.notEqual(r.handleReturned(dad, 0, dad.length, 1), 'nd');
+  assert.equal(r.peers[1].queue.count, 0);
+});
+
 test('select: honours enabled and the selector', () => {
   const ctx = { app: 'HTTP', group: 'meters', dstBuf: Uint8Array.of(203, 0, 113, 10), dstOff: 0, ipVersion: 4, dstPort: 80 };
   const on = new Redirector(parseRedirectionConfig({ ...CFG, selector: { apps: ['http'] } }), { flowCapacity: 1 });

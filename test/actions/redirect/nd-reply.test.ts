@@ -1,4 +1,4 @@
-// Proxy ND (live-nd.ts): which Neighbor Solicitations are answered, and the Neighbor Advertisement
+// Proxy ND (nd-reply.ts): which Neighbor Solicitations are answered, and the Neighbor Advertisement
 // written for one: addresses and MACs, flags Solicited + Override, target link-layer address option,
 // and an ICMPv6 checksum checked by hand here and by tshark.
 import test from 'node:test';
@@ -7,9 +7,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { NA_FRAME_LEN, isAnswerableNeighborSolicitation, writeNeighborAdvertisement } from '../../src/pipeline/live-nd.js';
-import { PcapWriter } from '../../src/io/pcap-writer.js';
-import { needTool } from '../_support/tools.js';
+import { NA_FRAME_LEN, isAnswerableNeighborSolicitation, writeNeighborAdvertisement } from '../../../src/actions/redirect/nd-reply.js';
+import { PcapWriter } from '../../../src/io/pcap-writer.js';
+import { needTool } from '../../_support/tools.js';
 
 const DEV_MAC = [0x02, 0, 0, 0, 0, 0x07];
 const OUR_MAC = Uint8Array.of(0x02, 0x66, 0x67, 0x00, 0x00, 0x01);

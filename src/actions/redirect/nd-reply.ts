@@ -1,11 +1,12 @@
-// Proxy neighbour discovery for Ethernet tunnels (VXLAN, GENEVE 0x6558), the IPv6 twin of proxy ARP
-// (live-arp.ts): a device behind a Linux VXLAN interface sends a Neighbor Solicitation (RFC 4861 §7.2.2)
-// for its IPv6 gateway or next hop before it can send to it; the gateway answers every such solicitation
-// with a Neighbor Advertisement carrying its own MAC (flags Solicited + Override, target link-layer
-// address option), so all the device's IPv6 traffic comes to it. Not answered: duplicate address
+// Proxy neighbour discovery for Ethernet tunnels (VXLAN, GENEVE 0x6558), the IPv6 twin of the ARP
+// replies (arp-reply.ts, pipeline/live-arp.ts): a device behind a Linux VXLAN interface (VPG mode), or a
+// redirection appliance routing packets back (redirector.ts), sends a Neighbor Solicitation (RFC 4861
+// §7.2.2) for its IPv6 gateway or next hop before it can send to it; the gateway answers every such
+// solicitation with a Neighbor Advertisement carrying its own MAC (flags Solicited + Override, target
+// link-layer address option), so all that IPv6 traffic comes to it. Not answered: duplicate address
 // detection probes (unspecified source), solicitations for the sender's own address or for a multicast
 // target, and anything that is not a well-formed NS (hop limit 255, code 0, no extension headers).
-import { setIcmpv6Checksum } from '../packet/build/icmp.js';
+import { setIcmpv6Checksum } from '../../packet/build/icmp.js';
 
 const ETH_LEN = 14;
 const IP6_LEN = 40;

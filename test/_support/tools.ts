@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { TestContext } from 'node:test';
+import { loadNative, nativeLoadError } from '../../src/io/native/index.js';
 
 export function hasTool(name: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status === 0;
@@ -14,6 +15,14 @@ export function needTool(t: TestContext, name: string): boolean {
   if (hasTool(name)) return true;
   if (process.env.CI) throw new Error(`${name} is not installed, but CI must run this test (.ci/run installs it)`);
   t.skip(`${name} is not installed (CI installs it)`);
+  return false;
+}
+
+/** True when the native addon loads; otherwise skips the test (or fails it in CI, where it is built) and returns false. */
+export function needNative(t: TestContext): boolean {
+  if (loadNative()) return true;
+  if (process.env.CI) throw new Error(`native addon not built: ${nativeLoadError()} (CI must run this test)`);
+  t.skip(`native addon not built: ${nativeLoadError()}`);
   return false;
 }
 

@@ -20,7 +20,7 @@ import { DEVICE_IMSI, canRunLab, settle, tempDir } from './_support/lab-traffic.
 import { deviceLines, loopbackFleetHead, mirrorPeerLines, startLoopbackGateway } from './_support/loopback-gateway.js';
 import { stoppedSummary } from './_support/junction-lab.js';
 import { bindLoopback, waitFor } from '../_support/loopback-vxlan.js';
-import { loadNative, nativeLoadError } from '../../src/io/native/index.js';
+import { needNative } from '../_support/tools.js';
 
 const PER_PHASE = 20;
 
@@ -123,11 +123,7 @@ describe('e2e: gateway re-reads its config file when it changes (loopback bump i
 
   it('--workers 2: the same, the main thread applying outputs and relaying the config', async (t) => {
     if (!canRunLab(t)) return;
-    if (!loadNative()) {
-      if (process.env.CI) assert.fail(`native addon not built: ${nativeLoadError()} (CI must run this test)`);
-      t.skip(`native addon not built: ${nativeLoadError()}`);
-      return;
-    }
+    if (!needNative(t)) return;
     await scenario(t, 2);
   });
 });

@@ -20,7 +20,7 @@ import { DEVICE_IMSI, DEVICE_IP, SERVER_IP, canRunLab, fleetHead, settle, tempDi
 import { deviceLines, startLoopbackGateway } from './_support/loopback-gateway.js';
 import { stoppedSummary } from './_support/junction-lab.js';
 import { bindLoopback, geneveDatagram, waitFor } from '../_support/loopback-vxlan.js';
-import { loadNative, nativeLoadError } from '../../src/io/native/index.js';
+import { needNative } from '../_support/tools.js';
 
 const PER_PHASE = 20;
 
@@ -118,21 +118,13 @@ async function scenario(t: TestContext, workers: number): Promise<void> {
 describe('e2e: gateway moves onto new ports on a config reload (loopback bump in the wire)', { timeout: 90_000 }, () => {
   it('one thread: VXLAN → GENEVE on another port, the old port closed, a taken port refused, a new gateway.id', async (t) => {
     if (!canRunLab(t)) return;
-    if (!loadNative()) {
-      if (process.env.CI) assert.fail(`native addon not built: ${nativeLoadError()} (CI must run this test)`);
-      t.skip(`native addon not built: ${nativeLoadError()}`);
-      return;
-    }
+    if (!needNative(t)) return;
     await scenario(t, 1);
   });
 
   it('--workers 2: the same, the worker pool restarted on the new ports', async (t) => {
     if (!canRunLab(t)) return;
-    if (!loadNative()) {
-      if (process.env.CI) assert.fail(`native addon not built: ${nativeLoadError()} (CI must run this test)`);
-      t.skip(`native addon not built: ${nativeLoadError()}`);
-      return;
-    }
+    if (!needNative(t)) return;
     await scenario(t, 2);
   });
 });

@@ -23,10 +23,8 @@ import { join } from 'node:path';
 import { NetnsLab } from './_support/netns.js';
 import { DEVICE_IMSI, DEVICE_IP, HTTP_BODY, SERVER_IP, buildRouted, canRunLab, reportTotals, routeThroughTuns, settle, startCapture, startGateway, startServers, tempDir, tsharkCounts } from './_support/lab-traffic.js';
 import { appliance, startPcap, stoppedSummary } from './_support/junction-lab.js';
-import { enableIpv6, tsharkCounts6 } from './_support/ipv6-lab.js';
+import { DEV6, SRV6, addRoutedIpv6, enableIpv6, startHttp6, tsharkCounts6 } from './_support/ipv6-lab.js';
 
-const DEV6 = 'fd00:66::10';
-const SRV6 = 'fd00:77::10';
 const IMSI6 = '001010000000066';
 
 function tsharkCount(pcap: string, filter: string): number {
@@ -47,14 +45,8 @@ describe('e2e: Redirection in routed mode (two TUNs), IPv4 and IPv6 device', { t
     await startServers(lab, r.srv, dir);
 
     // IPv6 on the device, gateway and server veths (the routed-tun-ipv6 addresses)
-    enableIpv6(lab, r.dev, ['lo', r.vd]);
-    lab.exec(r.dev, `ip -6 addr add ${DEV6}/64 dev ${r.vd} nodad && ip -6 route add default via fd00:66::1`);
-    enableIpv6(lab, r.gw, ['lo', r.vg, r.vgs]);
-    lab.exec(r.gw, `sysctl -qw net.ipv6.conf.all.forwarding=1 && ip -6 addr add fd00:66::1/64 dev ${r.vg} nodad && ip -6 addr add fd00:77::1/64 dev ${r.vgs} nodad`);
-    enableIpv6(lab, r.srv, ['lo', vs]);
-    lab.exec(r.srv, `ip -6 addr add ${SRV6}/64 dev ${vs} nodad && ip -6 route add default via fd00:77::1`);
-    const http6 = lab.spawn(r.srv, ['python3', '-u', '-m', 'http.server', '8081', '--bind', SRV6, '--directory', join(dir, 'www')]);
-    await http6.waitFor(/Serving HTTP/, 'the IPv6 HTTP server');
+    addRoutedIpv6(lab, r, vs);
+    await startHttp6(lab, r.srv, dir, 8081);
 
     // the appliance: IPv4 as in the other redirect tests; IPv6 forwarding back through the tunnel via a
     // next hop it resolves by neighbour discovery (the gateway answers with its tunnel MAC, as for ARP).

@@ -8,14 +8,12 @@
 // discovery (the device and the gateway's kernel resolve each other on the veth; fleetgate never sees it).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NetnsLab } from './_support/netns.js';
 import { HTTP_BODY, buildRouted, canRunLab, reportTotals, settle, startCapture, startGateway, tempDir } from './_support/lab-traffic.js';
-import { enableIpv6, tsharkCounts6 } from './_support/ipv6-lab.js';
+import { DEV6, SRV6, addRoutedIpv6, enableIpv6, startHttp6, tsharkCounts6 } from './_support/ipv6-lab.js';
 
-const DEV6 = 'fd00:66::10';
-const SRV6 = 'fd00:77::10';
 const IMSI6 = '001010000000066';
 
 describe('e2e: TUN port (routed mode), IPv6 device', { timeout: 120_000 }, () => {
@@ -26,17 +24,8 @@ describe('e2e: TUN port (routed mode), IPv6 device', { timeout: 120_000 }, () =>
     const r = buildRouted(lab);
     const tun = `fgt${lab.id}`;
     const vs = `vs${lab.id}`;
-    enableIpv6(lab, r.dev, ['lo', r.vd]);
-    lab.exec(r.dev, `ip -6 addr add ${DEV6}/64 dev ${r.vd} nodad && ip -6 route add default via fd00:66::1`);
-    enableIpv6(lab, r.gw, ['lo', r.vg, r.vgs]);
-    lab.exec(r.gw, `sysctl -qw net.ipv6.conf.all.forwarding=1 && ip -6 addr add fd00:66::1/64 dev ${r.vg} nodad && ip -6 addr add fd00:77::1/64 dev ${r.vgs} nodad`);
-    enableIpv6(lab, r.srv, ['lo', vs]);
-    lab.exec(r.srv, `ip -6 addr add ${SRV6}/64 dev ${vs} nodad && ip -6 route add default via fd00:77::1`);
-    const www = join(dir, 'www');
-    mkdirSync(www);
-    writeFileSync(join(www, 'hello.txt'), HTTP_BODY);
-    const http = lab.spawn(r.srv, ['python3', '-u', '-m', 'http.server', '8080', '--bind', SRV6, '--directory', www]);
-    await http.waitFor(/Serving HTTP/, 'the HTTP server');
+    addRoutedIpv6(lab, r, vs);
+    await startHttp6(lab, r.srv, dir, 8080);
 
     const config = join(dir, 'fleet.yaml');
     writeFileSync(config, [

@@ -16,20 +16,18 @@
 // TLV, and GTP-U (TEID 4097): every packet back must carry the device's header (the endpoint counts others).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { NetnsLab } from './_support/netns.js';
 import { buildVpg, stoppedSummary } from './_support/junction-lab.js';
 import { startTunnelUe, ueStats } from './_support/tunnel-ue.js';
-import { enableIpv6, tsharkCounts6 } from './_support/ipv6-lab.js';
+import { DEV6, SRV6, enableIpv6, startHttp6, tsharkCounts6 } from './_support/ipv6-lab.js';
 import { HTTP_BODY, canRunLab, reportTotals, settle, startCapture, startGateway, tempDir } from './_support/lab-traffic.js';
 import { flowWorkerOf } from '../../src/io/native/index.js';
 import { parseAddress } from '../../src/control/config/cidr.js';
 
-const DEV6 = 'fd00:66::10';
 const GW6 = 'fd00:66::1';
-const SRV6 = 'fd00:77::10';
 const IMSI6 = '001010000000066';
 /** More server addresses (fd00:77::20..27): the reference hash puts flows with the device on both workers. */
 const EXTRA6 = Array.from({ length: 8 }, (_, k) => `fd00:77::${20 + k}`);
@@ -63,11 +61,7 @@ async function scenario(t: TestContext, workers: number, tunnel: Tunnel = 'vxlan
   enableIpv6(lab, srv, ['lo', vs]);
   lab.exec(srv, [`ip -6 addr add ${SRV6}/64 dev ${vs} nodad`, ...EXTRA6.map((a) => `ip -6 addr add ${a}/64 dev ${vs} nodad`), 'ip -6 route add default via fd00:77::1'].join(' && '));
 
-  const www = join(dir, 'www');
-  mkdirSync(www);
-  writeFileSync(join(www, 'hello.txt'), HTTP_BODY);
-  const http = lab.spawn(srv, ['python3', '-u', '-m', 'http.server', '8080', '--bind', SRV6, '--directory', www]);
-  await http.waitFor(/Serving HTTP/, 'the HTTP server');
+  await startHttp6(lab, srv, dir, 8080);
 
   const config = join(dir, 'fleet.yaml');
   writeFileSync(config, [

@@ -21,7 +21,7 @@ import type { TestContext } from 'node:test';
 import { Background } from '../../e2e/_support/netns.js';
 import { stoppedSummary } from '../../e2e/_support/junction-lab.js';
 import { bindLoopback, vxlanDatagram, waitFor } from '../../_support/loopback-vxlan.js';
-import { loadNative, nativeLoadError } from '../../../src/io/native/index.js';
+import { needNative } from '../../_support/tools.js';
 import { run } from '../../../src/cli/commands/gateway.js';
 import { FleetgateError } from '../../../src/core/errors.js';
 
@@ -62,12 +62,6 @@ function tempDir(t: TestContext): string {
   return dir;
 }
 
-function haveAddon(t: TestContext): boolean {
-  if (loadNative()) return true;
-  if (process.env.CI) assert.fail(`native addon not built: ${nativeLoadError()} (CI must run this test)`);
-  t.skip(`native addon not built: ${nativeLoadError()}`);
-  return false;
-}
 
 interface Summary {
   workers: number;
@@ -83,7 +77,7 @@ interface Summary {
 
 describe('gateway --workers 2 (loopback bump in the wire)', { timeout: 60_000 }, () => {
   it('spreads tunnels over both workers, returns every datagram, merges counters and reports, relays SIGHUP to both', async (t) => {
-    if (!haveAddon(t)) return;
+    if (!needNative(t)) return;
     const dir = tempDir(t);
     const fleet = join(dir, 'fleet.yaml');
     const reportsPath = join(dir, 'reports.jsonl');
@@ -175,7 +169,7 @@ describe('gateway --workers 2 (loopback bump in the wire)', { timeout: 60_000 },
   });
 
   it('a device talking to several servers is spread by peer: its parts are merged into one report, the sums are right', async (t) => {
-    if (!haveAddon(t)) return;
+    if (!needNative(t)) return;
     const dir = tempDir(t);
     const fleet = join(dir, 'fleet.yaml');
     const reportsPath = join(dir, 'reports.jsonl');

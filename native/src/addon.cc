@@ -10,7 +10,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   fg::InitRaw(env, exports);
   fg::InitTun(env, exports);
   fg::InitUdp(env, exports);
-  exports.Set("abiVersion", Napi::Number::New(env, 3));
+  exports.Set("abiVersion", Napi::Number::New(env, 4));
   return exports;
 }
 

@@ -12,7 +12,7 @@
 //   GENEVE with options, GTP-U with optional fields and up to 4 extension headers) and an inner
 //   Ethernet header (+ one 802.1Q tag) and hashes the inner IP addresses. Out-of-bounds loads make
 //   classic BPF return 0, so short or odd datagrams go to worker 0 (never dropped: the kernel only
-//   uses the index to pick a socket of the group).
+//   uses the index to pick a socket of the group). kVxlanGeneve takes either tunnel (see SteerKind).
 #pragma once
 
 #include <linux/bpf.h>
@@ -24,7 +24,10 @@
 
 namespace fg {
 
-enum class SteerKind { kVxlan, kGeneve, kGtpu };
+// kVxlanGeneve: one program for a socket group whose peers speak VXLAN or GENEVE (a redirection primary
+// and standby of two protocols): bytes 2-3 of the tunnel header are reserved (zero) in VXLAN (RFC 7348)
+// and the protocol type in GENEVE (0x6558 / 0x0800 / 0x86DD, never zero), so they tell the two apart.
+enum class SteerKind { kVxlan, kGeneve, kGtpu, kVxlanGeneve };
 
 namespace steer {
 
@@ -90,7 +93,7 @@ inline std::vector<bpf_insn> TunSteeringEbpf(uint32_t n) {
 class Cbpf {
  public:
   std::vector<sock_filter> p;
-  enum Label { kEth, kIpx, kV4, kV6, kMix, kRet0, kLabels };
+  enum Label { kEth, kIpx, kV4, kV6, kMix, kRet0, kGen, kLabels };
 
   void S(uint16_t code, uint32_t k) { p.push_back(sock_filter{code, 0, 0, k}); }
   // if (A == k) goto t else goto f; a label of -1 means "the next instruction".
@@ -126,7 +129,7 @@ class Cbpf {
     int which;  // 1 = jt, 0 = jf, 2 = ja
   };
   std::vector<Fixup> fixes_;
-  int at_[kLabels] = {-1, -1, -1, -1, -1, -1};
+  int at_[kLabels] = {-1, -1, -1, -1, -1, -1, -1};
   void Fix(int label, size_t at, bool jt) {
     if (label >= 0) fixes_.push_back({label, at, jt ? 1 : 0});
   }
@@ -147,6 +150,13 @@ inline std::vector<sock_filter> ReuseportCbpf(SteerKind kind, uint32_t n) {
       a.S(ldxk, 8);
       a.Ja(Cbpf::kEth);
       break;
+    case SteerKind::kVxlanGeneve:  // bytes 2-3 zero: VXLAN (as kVxlan), else GENEVE (as kGeneve)
+      a.S(ldh, 2);
+      a.Jeq(0, -1, Cbpf::kGen);
+      a.S(ldxk, 8);
+      a.Ja(Cbpf::kEth);
+      a.Here(Cbpf::kGen);
+      [[fallthrough]];
     case SteerKind::kGeneve:  // 8 bytes + options (byte 0 low 6 bits x 4), protocol type at 2
       a.S(ldb, 0);
       a.S(andk, 0x3f);

@@ -112,19 +112,20 @@ Napi::Value UdpSendSegmented(const Napi::CallbackInfo& info) { return UdpSend(in
 // udpSetReuseportSteering(fd, kind, workers) -> undefined. SO_ATTACH_REUSEPORT_CBPF on a bound
 // SO_REUSEPORT socket: the program (steer-programs.h) picks the socket of the group by the symmetric hash
 // of the INNER IP addresses of the tunnel datagram % workers. The group keeps one program: set it once,
-// on any member, after bind. Index k is the k-th socket bound to the group; an index past the group's
+// on any member, after bind. 'vxlan+geneve' takes VXLAN and GENEVE datagrams on one group. Index k is the k-th socket bound to the group; an index past the group's
 // size falls back to the kernel's own hash.
 Napi::Value UdpSetReuseportSteering(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const char* fn = "udpSetReuseportSteering";
   int fd = ArgFd(info, 0, fn);
-  if (!info[1].IsString()) ThrowType(env, fn, "kind must be 'vxlan', 'geneve' or 'gtpu'");
+  if (!info[1].IsString()) ThrowType(env, fn, "kind must be 'vxlan', 'geneve', 'gtpu' or 'vxlan+geneve'");
   std::string k = info[1].As<Napi::String>().Utf8Value();
   SteerKind kind;
   if (k == "vxlan") kind = SteerKind::kVxlan;
   else if (k == "geneve") kind = SteerKind::kGeneve;
   else if (k == "gtpu") kind = SteerKind::kGtpu;
-  else ThrowRange(env, fn, "kind must be 'vxlan', 'geneve' or 'gtpu'");
+  else if (k == "vxlan+geneve") kind = SteerKind::kVxlanGeneve;
+  else ThrowRange(env, fn, "kind must be 'vxlan', 'geneve', 'gtpu' or 'vxlan+geneve'");
   uint32_t workers = static_cast<uint32_t>(ArgInt(info, 2, fn, "workers", 1, 1024));
   std::vector<sock_filter> prog = steer::ReuseportCbpf(kind, workers);
   if (prog.empty()) ThrowRange(env, fn, "could not assemble the steering program");

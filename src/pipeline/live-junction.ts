@@ -28,7 +28,7 @@ import { loadNative, nativeLoadError } from '../io/native/index.js';
 import { GreTransport, MirrorSet, UdpVxlanTransport, type MirrorMeta, type MirrorPeer, type MirrorPeerStats } from '../actions/mirror/index.js';
 import type { MirroringConfig } from '../actions/mirror/config.js';
 import { Redirector, UdpTunnelTransport, type RedirectionConfig, type RedirectionStatus, type ReturnedHandler, type SelectContext } from '../actions/redirect/index.js';
-import type { RedirectWorkers } from '../actions/redirect/workers.js';
+import { returnSteerKind, type RedirectWorkers } from '../actions/redirect/workers.js';
 import type { NativeAddon } from '../io/native/addon-types.js';
 import type { Pipeline } from './worker.js';
 import { AppMethod } from './flow-attributes.js';
@@ -203,10 +203,11 @@ export class LiveJunction {
     if (what === 'replaced' && this.workers !== null && this.transport !== null && this.redirector !== null && redirection && this.redirector.cfg.localPort === redirection.localPort) {
       // several workers: the new Redirector takes the socket over (its place in the group is kept)
       const r = this.newRedirector(redirection) as Redirector;
-      const oldKind = this.redirector.cfg.primary.protocol;
+      const oldKind = returnSteerKind(this.redirector.cfg);
+      const newKind = returnSteerKind(redirection);
       this.verdict.fill(UNDECIDED);
       this.waitsForApp = (redirection.selector?.apps?.length ?? 0) > 0;
-      this.transport.adopt(r, redirection.primary.protocol !== oldKind ? redirection.primary.protocol : undefined);
+      this.transport.adopt(r, newKind !== oldKind ? newKind : undefined);
       this.redirector = r;
     } else if (what !== 'kept' && what !== 'none') {
       this.transport?.flush();

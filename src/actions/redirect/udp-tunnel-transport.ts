@@ -8,7 +8,7 @@
 // (src/io/native) is the fast path for a production gateway.
 // Several live workers (opts.shared): every worker binds the same port with SO_REUSEPORT through the
 // native socket (node 20's dgram cannot), in worker order, and the first attaches the inner-flow
-// steering program (vxlan / geneve), so a datagram a peer returns reaches socket flowHash(inner
+// steering program (vxlan / geneve / vxlan+geneve: returnSteerKind), so a datagram a peer returns reaches socket flowHash(inner
 // addresses) % N = the worker that owns its flow, and a probe answer the worker that probes that peer.
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { FleetgateError } from '../../core/errors.js';
@@ -17,6 +17,7 @@ import type { NativeAddon } from '../../io/native/addon-types.js';
 import { DatagramBatch, MAX_NATIVE_BATCH } from '../../io/native/datagram-batch.js';
 import { UdpBatchSocket } from '../../io/native/udp-batch-socket.js';
 import type { Redirector } from './redirector.js';
+import { returnSteerKind } from './workers.js';
 
 /** The return socket shared by several workers (SO_REUSEPORT group, native socket). */
 export interface SharedReturnSocket {
@@ -58,9 +59,10 @@ export class UdpTunnelTransport {
   /**
    * Several workers, on a reload whose new redirection keeps the same return port: the new Redirector
    * takes over this socket (leaving and re-joining the SO_REUSEPORT group would renumber its sockets).
-   * `steerKind`: the new peers' protocol when it changed (the first worker re-attaches the program).
+   * `steerKind`: the new peers' steering kind (returnSteerKind) when it changed (the first worker
+   * re-attaches the program).
    */
-  adopt(r: Redirector, steerKind?: 'vxlan' | 'geneve'): void {
+  adopt(r: Redirector, steerKind?: 'vxlan' | 'geneve' | 'vxlan+geneve'): void {
     this.flush();
     this.redirector = r;
     this.dst = [];
@@ -105,7 +107,7 @@ export class UdpTunnelTransport {
     }
     if (sh.steerWorkers !== undefined && sh.steerWorkers > 1) {
       try {
-        sock.setReuseportSteering(this.redirector.cfg.primary.protocol, sh.steerWorkers);
+        sock.setReuseportSteering(returnSteerKind(this.redirector.cfg), sh.steerWorkers);
       } catch (e) {
         sock.close();
         throw new FleetgateError('FG_ERR_IO', `redirection: cannot attach the flow steering program to UDP ${addr}:${port}: ${(e as Error).message}`, { port });

@@ -47,8 +47,17 @@ export function peerKey(cfg: RedirectionConfig, peer: PeerConfig): string {
 }
 
 /**
- * Why this redirection config cannot run on several workers, or null when it can: the return socket
- * group has one steering program (one tunnel protocol). `localPort: 0` works from the start (worker 0
+ * The steering program for the workers' shared return socket: the peers' protocol, or 'vxlan+geneve'
+ * when the primary and the standby speak different ones (the program tells them apart per datagram).
+ */
+export function returnSteerKind(cfg: RedirectionConfig): 'vxlan' | 'geneve' | 'vxlan+geneve' {
+  const p = cfg.primary.protocol;
+  return cfg.standby && cfg.standby.protocol !== p ? 'vxlan+geneve' : p;
+}
+
+/**
+ * Why this redirection config cannot run on several workers, or null when it can (peers of two tunnel
+ * protocols share the return port: returnSteerKind). `localPort: 0` works from the start (worker 0
  * binds an ephemeral port, the others bind the port it got); on a reload (`running`: the redirection
  * the workers run) only when the running one is on port 0 too, so each worker keeps its socket: a new
  * socket group would need that hand-over again.
@@ -57,9 +66,6 @@ export function redirectionWorkersProblem(cfg: RedirectionConfig | undefined, ru
   if (!cfg?.enabled) return null;
   if (cfg.localPort === 0 && running !== undefined && !(running.redirection?.enabled && running.redirection.localPort === 0)) {
     return 'localPort 0 (ephemeral) with several workers is bound when the gateway starts (worker 0 picks the port, the others join it): restart to apply, or set a fixed localPort';
-  }
-  if (cfg.standby && cfg.standby.protocol !== cfg.primary.protocol) {
-    return `the primary (${cfg.primary.protocol}) and the standby (${cfg.standby.protocol}) must use one tunnel protocol: the workers' shared return socket is steered by one program`;
   }
   return null;
 }

@@ -47,6 +47,9 @@ export interface UdpOpenOptions {
 /** A batched UDP send: datagram k = buf[offs[k], offs[k] + lens[k]) to dstAddrU32[k]:dstPort[k], k < count. */
 export type UdpSendFn = (fd: number, buf: Uint8Array, offs: Int32Array, lens: Int32Array, dstAddrU32: Uint32Array, dstPort: Uint16Array, count: number) => number;
 
+/** The tunnel format(s) a SO_REUSEPORT steering program reads (udpSetReuseportSteering). */
+export type ReuseportSteerKind = 'vxlan' | 'geneve' | 'gtpu' | 'vxlan+geneve';
+
 export interface NativeAddon {
   /** Bumped when the native API changes; the loader refuses a stale build. */
   readonly abiVersion: number;
@@ -117,9 +120,10 @@ export interface NativeAddon {
    * SO_ATTACH_REUSEPORT_CBPF on a bound SO_REUSEPORT tunnel socket: each datagram goes to the group's
    * socket number flowHash(inner src, inner dst) % workers (bind order), read through the VXLAN, GENEVE
    * or GTP-U header (and an inner Ethernet header); non-IP inner frames go to socket 0. One program per
-   * group: set it once, on any member.
+   * group: set it once, on any member. 'vxlan+geneve' reads both (bytes 2-3 of the tunnel header: zero
+   * in VXLAN, the protocol type in GENEVE), for a group whose peers speak either.
    */
-  udpSetReuseportSteering(fd: number, kind: 'vxlan' | 'geneve' | 'gtpu', workers: number): void;
+  udpSetReuseportSteering(fd: number, kind: ReuseportSteerKind, workers: number): void;
 
   sockName(fd: number): { address: string; port: number };
   close(fd: number): void;

@@ -15,7 +15,7 @@ export { flowWorkerOf, flowWorkerOfIpv4 } from './flow-hash.js';
 
 /** Overrides where the .node file is looked for (tests, unusual installs). */
 export const NATIVE_PATH_ENV = 'FLEETGATE_NATIVE_PATH';
-const EXPECTED_ABI = 3;
+const EXPECTED_ABI = 4;
 const RELATIVE = 'native/build/Release/fleetgate_native.node';
 
 const cache = new Map<string, NativeAddon | null>();

@@ -1,5 +1,5 @@
 // A batched IPv4 UDP socket (recvmmsg/sendmmsg) for the VXLAN / GENEVE / GTP-U ports.
-import type { NativeAddon, UdpOpenOptions } from './addon-types.js';
+import type { NativeAddon, ReuseportSteerKind, UdpOpenOptions } from './addon-types.js';
 import type { DatagramBatch } from './datagram-batch.js';
 import { FdHandle } from './fd-handle.js';
 
@@ -14,7 +14,7 @@ export class UdpBatchSocket extends FdHandle {
   }
 
   /** Steers the SO_REUSEPORT group of this socket by the inner flow hash over `workers` sockets (see NativeAddon). */
-  setReuseportSteering(kind: 'vxlan' | 'geneve' | 'gtpu', workers: number): void {
+  setReuseportSteering(kind: ReuseportSteerKind, workers: number): void {
     this.addon.udpSetReuseportSteering(this.fd, kind, workers);
   }
 

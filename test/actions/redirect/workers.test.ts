@@ -7,7 +7,7 @@ import { parseIPv4 } from '../../../src/core/ip.js';
 import { flowWorkerOfIpv4 } from '../../../src/io/native/flow-hash.js';
 import { parseRedirectionConfig } from '../../../src/actions/redirect/config.js';
 import { Redirector } from '../../../src/actions/redirect/redirector.js';
-import { peerKey, probeOwner, redirectionWorkersProblem, type RelayedPeerHealth } from '../../../src/actions/redirect/workers.js';
+import { peerKey, probeOwner, redirectionWorkersProblem, returnSteerKind, type RelayedPeerHealth } from '../../../src/actions/redirect/workers.js';
 import { mergeRedirection } from '../../../src/pipeline/live-workers/merge.js';
 import { isProbe, probeReply, PEER_MAC } from './_support/fake-peer.js';
 import { TWO_PEERS, flowPacket } from './_support/two-peers.js';
@@ -215,7 +215,7 @@ describe('redirection on several workers', () => {
     assert.equal(mergeRedirection([null, null]), null);
   });
 
-  it('configs several workers cannot run: two tunnel protocols; localPort 0 only from the start', () => {
+  it('configs several workers cannot run: localPort 0 only from the start (two tunnel protocols run)', () => {
     assert.equal(redirectionWorkersProblem(parseRedirectionConfig(CFG)), null);
     assert.equal(redirectionWorkersProblem(undefined), null);
     const eph = parseRedirectionConfig({ ...CFG, localPort: 0 });
@@ -225,8 +225,15 @@ describe('redirection on several workers', () => {
     assert.match(redirectionWorkersProblem(eph, { redirection: parseRedirectionConfig(CFG) }) ?? '', /localPort 0 .*restart to apply/);
     assert.match(redirectionWorkersProblem(eph, { redirection: undefined }) ?? '', /localPort 0/);
     assert.equal(redirectionWorkersProblem(parseRedirectionConfig(CFG), { redirection: eph }), null, 'from port 0 to a fixed port: new sockets on that port');
-    const mixed = { ...CFG, standby: { ...CFG.standby, protocol: 'geneve' } };
-    assert.match(redirectionWorkersProblem(parseRedirectionConfig(mixed)) ?? '', /one tunnel protocol/);
-    assert.equal(redirectionWorkersProblem(parseRedirectionConfig({ ...mixed, enabled: false })), null);
+    // a primary and a standby of two protocols share the return port: one 'vxlan+geneve' program
+    const mixed = parseRedirectionConfig({ ...CFG, standby: { ...CFG.standby, protocol: 'geneve' } });
+    assert.equal(redirectionWorkersProblem(mixed), null);
+    assert.equal(redirectionWorkersProblem(mixed, { redirection: parseRedirectionConfig(CFG) }), null, 'a reload to mixed protocols');
+    assert.equal(returnSteerKind(mixed), 'vxlan+geneve');
+    assert.equal(returnSteerKind(parseRedirectionConfig(CFG)), 'vxlan');
+    const genevePrimary = parseRedirectionConfig({ ...CFG, primary: { ...CFG.primary, protocol: 'geneve' } });
+    assert.equal(returnSteerKind(genevePrimary), 'vxlan+geneve', 'a GENEVE primary with a VXLAN standby');
+    const { standby: _s, ...alone } = CFG;
+    assert.equal(returnSteerKind(parseRedirectionConfig({ ...alone, primary: { ...CFG.primary, protocol: 'geneve' } })), 'geneve', 'no standby');
   });
 });

@@ -152,6 +152,71 @@ describe('reuseport cBPF steering (inner flow hash of tunnel datagrams)', () => 
   });
 });
 
+describe("reuseport cBPF steering, 'vxlan+geneve' (peers of both protocols on one socket group)", () => {
+  it('tells VXLAN from GENEVE by bytes 2-3 and hands each datagram to socket flowHash(inner) % n', async (t) => {
+    const addon = rootAddonOrSkip(t);
+    if (!addon) return;
+    const pairs: Array<[string, string]> = [];
+    for (let k = 0; k < 12; k++) pairs.push([`10.128.${k}.2`, `198.51.${100 + k}.${7 * k + 1}`]);
+    // per inner packet, one datagram of each shape; GENEVE with options (4 + 8 bytes) so the option
+    // length matters, and VXLAN's flags byte 0x08 would read as 32 bytes of options if taken as GENEVE
+    const shapes: Array<(ip: number[]) => number[]> = [
+      (ip) => vxlan(eth(0x0800, ip)),
+      (ip) => vxlan(eth(0x0800, ip, true)),
+      (ip) => geneve(0x6558, [1, 8, 1, 0, 0x11, 0x22, 0x33, 0x44], eth(0x0800, ip)),
+      (ip) => geneve(0x0800, [1, 8, 2, 0, 0, 0x01, 0x80, 1, 0xaa, 0xbb, 0xcc, 0xdd], ip),
+      (ip) => geneve(0x6558, [1, 8, 1, 0, 0x11, 0x22, 0x33, 0x44], eth(0x0800, ip, true)),
+    ];
+    const socks: UdpBatchSocket[] = [];
+    const sender = createSocket('udp4');
+    t.after(() => {
+      sender.close();
+      for (const s of socks) s.close();
+    });
+    socks.push(UdpBatchSocket.open(addon, '127.0.0.1', 0, { reusePort: true }));
+    const port = socks[0].local().port;
+    for (let k = 1; k < QUEUES; k++) socks.push(UdpBatchSocket.open(addon, '127.0.0.1', port, { reusePort: true }));
+    socks[0].setReuseportSteering('vxlan+geneve', QUEUES);
+    const expected = new Map<number, number>();
+    let tag = 1;
+    const send = async (d: number[], want: number): Promise<void> => {
+      expected.set(tag++, want);
+      await new Promise<void>((res, rej) => sender.send(Uint8Array.from(d), port, '127.0.0.1', (e) => (e ? rej(e) : res())));
+    };
+    for (const [a, b] of pairs) {
+      for (const [s, d] of [[a, b], [b, a]]) {
+        const want = flowWorkerOfIpv4(parseIPv4(s), parseIPv4(d), QUEUES);
+        for (const shape of shapes) await send(shape(inner4(s, d, tag)), want);
+      }
+    }
+    // VXLAN-looking datagrams whose bytes 2-3 are not zero: not VXLAN, and no GENEVE protocol type
+    // either → socket 0, although the inner pair hashes elsewhere (so VXLAN parsing would show)
+    const off = pairs.filter(([a, b]) => flowWorkerOfIpv4(parseIPv4(a), parseIPv4(b), QUEUES) !== 0);
+    assert.ok(off.length >= 4, 'pairs hashing to sockets other than 0');
+    const notVxlan = new Set<number>();
+    for (const [a, b] of off) {
+      const d = vxlan(eth(0x0800, inner4(a, b, tag)));
+      d[2] = 0x12;
+      d[3] = 0x34;
+      notVxlan.add(tag);
+      await send(d, 0);
+    }
+    const got = new Map<number, number>();
+    const batch = new DatagramBatch(256, 2048);
+    await waitFor(() => {
+      socks.forEach((s, k) => {
+        const n = s.recv(batch);
+        for (let i = 0; i < n; i++) got.set(batch.buf.readUInt32BE(batch.offs[i] + batch.lens[i] - 4), k);
+      });
+      return got.size === expected.size;
+    }, `${expected.size} datagrams`);
+    assert.equal(expected.size, pairs.length * 2 * shapes.length + off.length);
+    assert.deepEqual([...got.entries()].sort((x, y) => x[0] - y[0]), [...expected.entries()].sort((x, y) => x[0] - y[0]));
+    const spread = new Set([...got.entries()].filter(([k]) => !notVxlan.has(k)).map(([, v]) => v));
+    assert.equal(spread.size, QUEUES, 'the pairs spread over all the sockets');
+  });
+});
+
 describe('TUN eBPF steering (multi-queue)', () => {
   it('hands every packet the kernel sends into the device to queue flowHash % queues', async (t) => {
     const addon = rootAddonOrSkip(t, { tun: true });

@@ -63,7 +63,7 @@ describe('native loader', () => {
     const addon = addonOrSkip(t);
     if (!addon) return;
     assert.equal(requireNative('test'), addon);
-    assert.equal(addon.abiVersion, 3);
+    assert.equal(addon.abiVersion, 4);
     for (const fn of ['tunOpen', 'tunRead', 'tunWrite', 'rawOpen', 'rawSendBatch', 'rawRecvBatch', 'udpOpen',
       'udpRecvBatch', 'udpSendBatch', 'udpSendSegmented', 'sockName', 'close', 'FdWatcher'] as const) {
       assert.equal(typeof addon[fn], 'function', fn);

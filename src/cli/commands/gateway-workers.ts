@@ -105,9 +105,9 @@ export async function runGatewayWorkers(o: GatewayWorkersRun): Promise<number> {
       networkPort: p.networkPort,
       intervalSec: o.intervalSec,
       dpi: o.dpi,
+      // the interval open at a pool restart is reported by both pools: one set of ids, the later part `:part<n>`
+      reportIds: poolReportIds,
       onReport: (r) => {
-        // the interval open at a pool restart is reported by both pools: the later part gets `:part<n>`
-        poolReportIds.claim(r);
         if (o.out) o.out.write(r);
         else process.stdout.write(JSON.stringify(r) + '\n');
         toOutputs.emit('inspection', r.recordId, r, r.timestamp);

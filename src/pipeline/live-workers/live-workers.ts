@@ -21,6 +21,7 @@ import type { JunctionChange } from '../live-junction.js';
 import type { FromLiveWorker, LiveWorkerData, LiveWorkerRecords, LiveWorkerSnapshot, ToLiveWorker } from './messages.js';
 import { mergeSnapshots, type MergedLiveSnapshot } from './merge.js';
 import { ReportMerger } from './report-merger.js';
+import type { SplitReportIds } from './split-report-ids.js';
 
 export const MAX_LIVE_WORKERS = 64;
 const STOP_TIMEOUT_MS = 30_000;
@@ -38,6 +39,8 @@ export interface LiveWorkersOptions {
   nativePath?: string;
   /** One report per device per interval: parts from several workers are merged (report-merger.ts). */
   onReport?: (r: InspectionReportOut) => void;
+  /** Record ids already given, to share with the pools started after this one (default: this pool's own). */
+  reportIds?: SplitReportIds;
   /** Finished flows (asked from the workers only when given). */
   onFlow?: (f: FlowRecord) => void;
   /** EVE-shaped records (asked from the workers only when given). */
@@ -81,7 +84,7 @@ export class LiveWorkers {
   readonly reports: ReportMerger;
 
   private constructor(private readonly opts: LiveWorkersOptions) {
-    this.reports = new ReportMerger(opts.workers, opts.config.gateway.inspection.topDestinations, (r) => opts.onReport?.(r));
+    this.reports = new ReportMerger(opts.workers, opts.config.gateway.inspection.topDestinations, (r) => opts.onReport?.(r), opts.reportIds);
     this.running = opts.config;
   }
 

@@ -15,19 +15,23 @@ export class ReportMerger {
   /** Per worker: the start (ms) of the interval it has open; Infinity once it has stopped or has none. */
   private readonly openFromMs: number[];
   private emittedUntilMs = -Infinity;
-  private readonly ids = new SplitReportIds();
   /** Reports made of parts from more than one worker. */
   merged = 0;
 
+  /**
+   * `ids`: the record ids already given, shared by every worker pool of one gateway (a pool restarted on
+   * new ports reports the interval the old one left open under the same id: a later part).
+   */
   constructor(
     workers: number,
     private readonly topDestinations: number,
     private readonly emit: (r: InspectionReportOut) => void,
+    private readonly ids = new SplitReportIds(),
   ) {
     this.openFromMs = new Array<number>(workers).fill(-Infinity);
   }
 
-  /** Parts of a late interval sent alone (renamed `:part<n>`). */
+  /** Reports renamed `:part<n>` so far by the shared ids: late parts, and parts reported again by a later pool. */
   get lateParts(): number {
     return this.ids.renamed;
   }

@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ReportMerger } from '../../../src/pipeline/live-workers/report-merger.js';
+import { SplitReportIds } from '../../../src/pipeline/live-workers/split-report-ids.js';
 import type { InspectionReportOut } from '../../../src/export/inspection/report-builder.js';
 
 function part(endMs: number, ip: string, up: number, dests: [string, number][], apps: [string, number][]): InspectionReportOut {
@@ -78,4 +79,22 @@ test('workers idle at start (nothing open on any) do not make later parts late',
   assert.equal(out[0].payloads.uplink.packets, 7);
   assert.equal(m.merged, 1);
   assert.equal(m.lateParts, 0);
+});
+
+test('pools sharing their ids (a pool restarted on new ports) never give two reports one id', () => {
+  const out: InspectionReportOut[] = [];
+  const ids = new SplitReportIds();
+  const first = new ReportMerger(2, 2, (r) => out.push(r), ids);
+  first.add(0, [part(60_000, '10.0.0.2', 3, [], [])], 60_000);
+  first.add(1, [], 60_000);
+  // a late part inside the first pool: renamed :part2 there
+  first.add(1, [part(60_000, '10.0.0.2', 1, [], [])], 60_000);
+  first.finish();
+  // the next pool reports the same interval for the same device: it must not be a second :part2
+  const second = new ReportMerger(2, 2, (r) => out.push(r), ids);
+  second.add(0, [part(60_000, '10.0.0.2', 2, [], [])], null);
+  second.add(1, [], null);
+  second.finish();
+  assert.deepEqual(out.map((r) => r.recordId), ['gw:60000:10.0.0.2', 'gw:60000:10.0.0.2:part2', 'gw:60000:10.0.0.2:part3']);
+  assert.equal(out.reduce((a, r) => a + r.payloads.uplink.packets, 0), 6, 'every part reported once');
 });

@@ -144,6 +144,11 @@ export class LiveJunction {
   }
 
   /** The UDP port the redirection socket is bound to (the kernel's pick for `localPort: 0`), or null when closed. */
+  /** Several workers: the return port worker 0 bound now (a reload to `localPort: 0` gave it a new one). */
+  setWorkersReturnPort(port: number): void {
+    if (this.workers) this.workers.returnPort = port;
+  }
+
   redirectionPort(): number | null {
     return this.transport?.localPort() ?? null;
   }

@@ -54,18 +54,3 @@ export function returnSteerKind(cfg: RedirectionConfig): 'vxlan' | 'geneve' | 'v
   const p = cfg.primary.protocol;
   return cfg.standby && cfg.standby.protocol !== p ? 'vxlan+geneve' : p;
 }
-
-/**
- * Why this redirection config cannot run on several workers, or null when it can (peers of two tunnel
- * protocols share the return port: returnSteerKind). `localPort: 0` works from the start (worker 0
- * binds an ephemeral port, the others bind the port it got); on a reload (`running`: the redirection
- * the workers run) only when the running one is on port 0 too, so each worker keeps its socket: a new
- * socket group would need that hand-over again.
- */
-export function redirectionWorkersProblem(cfg: RedirectionConfig | undefined, running?: { redirection: RedirectionConfig | undefined }): string | null {
-  if (!cfg?.enabled) return null;
-  if (cfg.localPort === 0 && running !== undefined && !(running.redirection?.enabled && running.redirection.localPort === 0)) {
-    return 'localPort 0 (ephemeral) with several workers is bound when the gateway starts (worker 0 picks the port, the others join it): restart to apply, or set a fixed localPort';
-  }
-  return null;
-}

@@ -10,11 +10,10 @@ import type { JsonlWriter } from '../../export/jsonl-writer.js';
 import type { GatewayOutputs } from '../gateway-outputs.js';
 import { describeOutputsChange } from '../gateway-outputs.js';
 import { startConfigWatch, type ConfigWatch } from '../config-watch.js';
-import { describeIdsChange, readReloadConfig, refuseReload, restartNeeded, restartSuffix, withPorts } from '../gateway-reload.js';
+import { describeIdsChange, readReloadConfig, restartNeeded, restartSuffix, withPorts } from '../gateway-reload.js';
 import { portsChanged } from '../gateway-ports-reload.js';
 import { switchWorkerPorts } from '../gateway-workers-ports.js';
 import { FleetgateError } from '../../core/errors.js';
-import { redirectionWorkersProblem } from '../../actions/redirect/workers.js';
 import { junctionStatusLine } from '../gateway-status-line.js';
 import type { FleetConfig } from '../../control/config/load-config.js';
 import type { TunPortConfig, UdpTunnelPortConfig } from '../../control/config/types.js';
@@ -62,8 +61,6 @@ export function checkWorkersMode(config: FleetConfig, workers: number): WorkersP
     );
   }
   const mode = dev.kind === 'tun' ? 'routed' : ports.network ? 'vpg' : 'bump';
-  const redirectProblem = redirectionWorkersProblem(config.gateway.junction?.redirection);
-  if (redirectProblem) throw new FleetgateError('FG_ERR_USAGE', redirectionRefusal(workers, redirectProblem));
   for (const t of [dev.kind === 'tun' ? dev : undefined, ports.network]) {
     if (t && t.name.includes('%')) {
       throw new FleetgateError('FG_ERR_USAGE', `--workers ${workers}: every worker opens a queue of the TUN by name: give gateway.ports tun '${t.name}' a fixed name (no %d)`);
@@ -78,10 +75,6 @@ export function checkWorkersMode(config: FleetConfig, workers: number): WorkersP
     );
   }
   return { mode, devicesPort: dev, networkPort: ports.network };
-}
-
-function redirectionRefusal(workers: number, problem: string): string {
-  return `--workers ${workers}: gateway.junction.redirection: ${problem}`;
 }
 
 export async function runGatewayWorkers(o: GatewayWorkersRun): Promise<number> {
@@ -231,11 +224,6 @@ function modeOf(cfg: FleetConfig): string {
 async function reload(path: string, old: FleetConfig, pool: WorkerPool, intervalFromConfig: boolean, outputs: GatewayOutputs, eveAtStart: boolean): Promise<FleetConfig> {
   let cfg = readReloadConfig(path);
   if (cfg === null) return old;
-  const redirectProblem = redirectionWorkersProblem(cfg.gateway.junction?.redirection, { redirection: old.gateway.junction?.redirection });
-  if (redirectProblem) {
-    refuseReload(redirectionRefusal(pool.lw.size, redirectProblem));
-    return old;
-  }
   let portsLine = '';
   if (portsChanged(old.gateway.ports, cfg.gateway.ports)) {
     // a new id too: the running pool takes it first, so the last reports it sends when it stops carry it

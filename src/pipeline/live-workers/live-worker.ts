@@ -173,8 +173,10 @@ async function main(): Promise<void> {
             ids: { gatewayId, operatorId },
           });
           const j = m.config.gateway.junction;
+          // localPort 0: the port worker 0 bound on this reload (it reloads first), for the others to join
+          if (m.redirectPort !== undefined) gw.junction.setWorkersReturnPort(m.redirectPort);
           const change = await gw.reconfigure({ mirroring: j?.mirroring, redirection: j?.redirection, directory: devices });
-          post({ type: 'reloaded', seq: m.seq, change });
+          post({ type: 'reloaded', seq: m.seq, change, redirectPort: gw.junction.redirectionPort() ?? undefined });
         } catch (e) {
           post({ type: 'reloaded', seq: m.seq, error: e instanceof Error ? e.message : String(e) });
         }

@@ -173,6 +173,7 @@ export class LiveWorkers {
             }
             break;
           case 'reloaded':
+            if (index === 0 && m.redirectPort !== undefined) this.redirectPort = m.redirectPort;
             this.reloaded(m.seq, m.change, m.error);
             break;
           case 'error':
@@ -243,7 +244,8 @@ export class LiveWorkers {
     return new Promise((done) => {
       if (live.length === 0) return done({ changes: [], errors: ['no live worker'] });
       this.reloads.set(seq, { left: live.length, out: { changes: [], errors: [] }, done });
-      for (const h of live) h.worker.postMessage({ type: 'reload', seq, config, intervalFromConfig } satisfies ToLiveWorker);
+      // redirectPort: worker 0's return port, as it answered the reload before (workers reload in index order)
+      for (const h of live) h.worker.postMessage({ type: 'reload', seq, config, intervalFromConfig, redirectPort: this.redirectPort } satisfies ToLiveWorker);
     });
   }
 

@@ -68,7 +68,7 @@ export interface LiveWorkerRecords {
 }
 
 export type ToLiveWorker =
-  | { type: 'reload'; seq: number; config: FleetConfig; intervalFromConfig: boolean }
+  | { type: 'reload'; seq: number; config: FleetConfig; intervalFromConfig: boolean; redirectPort?: number }
   | { type: 'stop' }
   | { type: 'endpoints'; list: SharedEndpoint[] }
   /** A redirection peer's health from the worker that probes it (rare: state changes, MAC learned). */
@@ -79,6 +79,6 @@ export type FromLiveWorker =
   | { type: 'endpoints'; list: SharedEndpoint[] }
   | { type: 'redirectHealth'; relay: RelayedPeerHealth }
   | ({ type: 'flush'; snapshot: LiveWorkerSnapshot } & LiveWorkerRecords)
-  | { type: 'reloaded'; seq: number; change?: JunctionChange; error?: string }
+  | { type: 'reloaded'; seq: number; change?: JunctionChange; error?: string; redirectPort?: number }
   | ({ type: 'stopped'; snapshot: LiveWorkerSnapshot } & LiveWorkerRecords)
   | { type: 'error'; message: string };

@@ -7,7 +7,7 @@ import { parseIPv4 } from '../../../src/core/ip.js';
 import { flowWorkerOfIpv4 } from '../../../src/io/native/flow-hash.js';
 import { parseRedirectionConfig } from '../../../src/actions/redirect/config.js';
 import { Redirector } from '../../../src/actions/redirect/redirector.js';
-import { peerKey, probeOwner, redirectionWorkersProblem, returnSteerKind, type RelayedPeerHealth } from '../../../src/actions/redirect/workers.js';
+import { peerKey, probeOwner, returnSteerKind, type RelayedPeerHealth } from '../../../src/actions/redirect/workers.js';
 import { mergeRedirection } from '../../../src/pipeline/live-workers/merge.js';
 import { isProbe, probeReply, PEER_MAC } from './_support/fake-peer.js';
 import { TWO_PEERS, flowPacket } from './_support/two-peers.js';
@@ -215,20 +215,9 @@ describe('redirection on several workers', () => {
     assert.equal(mergeRedirection([null, null]), null);
   });
 
-  it('configs several workers cannot run: localPort 0 only from the start (two tunnel protocols run)', () => {
-    assert.equal(redirectionWorkersProblem(parseRedirectionConfig(CFG)), null);
-    assert.equal(redirectionWorkersProblem(undefined), null);
-    const eph = parseRedirectionConfig({ ...CFG, localPort: 0 });
-    assert.equal(redirectionWorkersProblem(eph), null, 'at start: worker 0 binds port 0, the others its port');
-    // a reload keeps each worker's socket only when the running redirection is on port 0 too
-    assert.equal(redirectionWorkersProblem(eph, { redirection: eph }), null);
-    assert.match(redirectionWorkersProblem(eph, { redirection: parseRedirectionConfig(CFG) }) ?? '', /localPort 0 .*restart to apply/);
-    assert.match(redirectionWorkersProblem(eph, { redirection: undefined }) ?? '', /localPort 0/);
-    assert.equal(redirectionWorkersProblem(parseRedirectionConfig(CFG), { redirection: eph }), null, 'from port 0 to a fixed port: new sockets on that port');
+  it('the return port group of two tunnel protocols takes the combined steering program', () => {
     // a primary and a standby of two protocols share the return port: one 'vxlan+geneve' program
     const mixed = parseRedirectionConfig({ ...CFG, standby: { ...CFG.standby, protocol: 'geneve' } });
-    assert.equal(redirectionWorkersProblem(mixed), null);
-    assert.equal(redirectionWorkersProblem(mixed, { redirection: parseRedirectionConfig(CFG) }), null, 'a reload to mixed protocols');
     assert.equal(returnSteerKind(mixed), 'vxlan+geneve');
     assert.equal(returnSteerKind(parseRedirectionConfig(CFG)), 'vxlan');
     const genevePrimary = parseRedirectionConfig({ ...CFG, primary: { ...CFG.primary, protocol: 'geneve' } });

@@ -19,7 +19,7 @@ import { join, resolve } from 'node:path';
 import { Background } from '../../e2e/_support/netns.js';
 import { stoppedSummary } from '../../e2e/_support/junction-lab.js';
 import { bindLoopback, waitFor } from '../../_support/loopback-vxlan.js';
-import { loadNative, nativeLoadError } from '../../../src/io/native/index.js';
+import { needNative } from '../../_support/tools.js';
 import { buildFrame } from '../../../src/packet/build/compose.js';
 import { flowWorkerOfIpv4 } from '../../../src/io/native/flow-hash.js';
 import { parseIPv4 } from '../../../src/core/ip.js';
@@ -58,19 +58,22 @@ describe('gateway --workers 2: bump in the wire with redirection (loopback)', { 
   it('localPort 0: both workers share the port the kernel picked for worker 0', async (t) => {
     await bumpRedirectRun(t, 0);
   });
+
+  it('a reload from a fixed localPort to 0: worker 0 binds a new port, the other joins it', async (t) => {
+    await bumpRedirectRun(t, RETURN_PORT, 0);
+  });
 });
 
-/** The loopback run with the redirection's localPort (0 = ephemeral). */
-async function bumpRedirectRun(t: TestContext, localPort: number): Promise<void> {
-  if (!loadNative()) {
-    if (process.env.CI) assert.fail(`native addon not built: ${nativeLoadError()} (CI must run this test)`);
-    t.skip(`native addon not built: ${nativeLoadError()}`);
-    return;
-  }
+/**
+ * The loopback run with the redirection's localPort (0 = ephemeral); with `reloadTo`, half the traffic,
+ * then a SIGHUP with that localPort, then the other half.
+ */
+async function bumpRedirectRun(t: TestContext, localPort: number, reloadTo?: number): Promise<void> {
+  if (!needNative(t)) return;
   const dir = mkdtempSync(join(tmpdir(), 'fg-mwr-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const fleet = join(dir, 'fleet.yaml');
-  const lines = [
+  const lines = (port: number) => [
     'operator: { id: op-mwr }',
     'gateway:',
     '  id: gw-mwr',
@@ -79,13 +82,13 @@ async function bumpRedirectRun(t: TestContext, localPort: number): Promise<void>
     `    devices: { kind: vxlan, address: 127.0.0.1, port: ${GW_PORT}, replyPort: 0 }`,
     '  junction:',
     '    redirection:',
-    `      localPort: ${localPort}`,
+    `      localPort: ${port}`,
     `      primary: { address: 127.0.0.1, protocol: vxlan, port: ${PEER_PORT} }`,
     '      selector: { ports: [8080] }',
     'devices:',
     ...Array.from({ length: DEVICES }, (_, d) => `  - { imsi: "0010100000002${String(d).padStart(2, '0')}", ip: ${ipOf(d)} }`),
   ];
-  writeFileSync(fleet, lines.join('\n') + '\n');
+  writeFileSync(fleet, lines(localPort).join('\n') + '\n');
 
   const sent: string[][] = Array.from({ length: DEVICES }, () => []);
   const got: string[][] = Array.from({ length: DEVICES }, () => []);
@@ -98,10 +101,12 @@ async function bumpRedirectRun(t: TestContext, localPort: number): Promise<void>
   }
   const peer = createSocket('udp4');
   let atPeer = 0;
-  const fromPorts = new Set<number>();
+  // the return ports the peer saw datagrams from, before and after the reload
+  const fromPorts = [new Set<number>(), new Set<number>()];
+  let phase = 0;
   peer.on('message', (m, r) => {
     atPeer++;
-    fromPorts.add(r.port);
+    fromPorts[phase].add(r.port);
     peer.send(m, r.port, r.address);
   });
   await bindLoopback(peer, PEER_PORT);
@@ -115,7 +120,15 @@ async function bumpRedirectRun(t: TestContext, localPort: number): Promise<void>
   t.after(() => gw.stop('SIGKILL'));
   await gw.waitFor(/fleetgate gateway: ready \(bump\): .*2 workers.*redirection to 127\.0\.0\.1/, 'the gateway');
 
+  const total = () => got.reduce((a, g) => a + g.length, 0);
   for (let i = 0; i < PER_DEVICE; i++) {
+    if (reloadTo !== undefined && i === PER_DEVICE / 2) {
+      await waitFor(() => total() >= i * DEVICES, () => `the first half back (got ${total()})`);
+      writeFileSync(fleet, lines(reloadTo).join('\n') + '\n');
+      gw.child.kill('SIGHUP');
+      await gw.waitFor(/reloaded .* on 2 of 2 workers.*redirection replaced/, 'the reload');
+      phase = 1;
+    }
     for (let d = 0; d < DEVICES; d++) {
       const m = datagram(d, i);
       sent[d].push(m.toString('hex'));
@@ -123,7 +136,6 @@ async function bumpRedirectRun(t: TestContext, localPort: number): Promise<void>
     }
     await new Promise((r) => setTimeout(r, 2));
   }
-  const total = () => got.reduce((a, g) => a + g.length, 0);
   const want = DEVICES * PER_DEVICE;
   await waitFor(() => total() >= want, () => `${want} datagrams back (got ${total()}, ${atPeer} at the peer)`);
   assert.equal(await gw.stop('SIGTERM'), 0, gw.out);
@@ -135,10 +147,13 @@ async function bumpRedirectRun(t: TestContext, localPort: number): Promise<void>
   const selWorkers = new Set(sel.map((d) => flowWorkerOfIpv4(parseIPv4(ipOf(d)), parseIPv4('10.129.0.10'), 2)));
   assert.equal(selWorkers.size, 2, 'the selected flows are spread over both workers');
   assert.equal(atPeer, nSelected, 'the peer got the port-8080 flows only');
-  t.diagnostic(`localPort ${localPort}: the peer got datagrams from port(s) ${[...fromPorts].join(', ')}`);
-  assert.equal(fromPorts.size, 1, 'both workers send from one return port');
-  if (localPort !== 0) assert.deepEqual([...fromPorts], [localPort]);
-  else assert.ok(![...fromPorts].includes(0));
+  const ports = fromPorts.map((p) => [...p]);
+  t.diagnostic(`localPort ${localPort}${reloadTo !== undefined ? ` then ${reloadTo}` : ''}: the peer got datagrams from port(s) ${JSON.stringify(ports)}`);
+  for (const [k, want] of (reloadTo === undefined ? [localPort] : [localPort, reloadTo]).entries()) {
+    assert.equal(ports[k].length, 1, `both workers send from one return port (phase ${k})`);
+    if (want !== 0) assert.equal(ports[k][0], want);
+    else assert.notEqual(ports[k][0], RETURN_PORT, 'an ephemeral port, not the fixed one');
+  }
   const sum = stoppedSummary(gw.out) as unknown as Summary;
   t.diagnostic(`per-worker frames ${JSON.stringify(sum.perWorkerFrames)}, redirection ${JSON.stringify(sum.redirection)}`);
   assert.ok(sum.perWorkerFrames.every((n) => n > 0), `both workers carried traffic: ${JSON.stringify(sum.perWorkerFrames)}`);

@@ -166,6 +166,7 @@ export class LiveGateway {
       redirection: opts.redirection,
       redirectBindAddress: opts.redirectBindAddress,
       onReturned: this.onReturned,
+      onReturnedBatch: this.afterReturnedBatch,
     });
   }
 
@@ -536,7 +537,6 @@ export class LiveGateway {
     }
     if (this.tunnel !== null) {
       if (this.toTunnel(this.tunnel, buf, ip, ipLen, nowUs(), 0, false)) {
-        this.tunnel.flush();
         c.returned++;
         return;
       }
@@ -558,6 +558,11 @@ export class LiveGateway {
       if (toDevice) this.counters.toDevices++;
       else this.counters.toNetwork++;
     } else c.returnedDropped++;
+  };
+
+  /** After a batch of returned packets: what onReturned queued on the tunnel port goes out in one send. */
+  private readonly afterReturnedBatch = (): void => {
+    this.tunnel?.flush();
   };
 
   /**
@@ -589,7 +594,6 @@ export class LiveGateway {
     }
     const n = paths.writeDatagram(d, port.sendBuf, o, buf, ip, len, port.kind === 'gtpu');
     port.commit(n, paths.addr, this.replyPort === 0 ? paths.port : this.replyPort);
-    port.flush();
     c.returned++;
     this.counters.returned++;
   }

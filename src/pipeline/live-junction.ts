@@ -48,6 +48,8 @@ export interface LiveJunctionOptions {
   redirection?: RedirectionConfig;
   /** Where packets returned by a redirection peer go (the gateway forwards them). */
   onReturned?: ReturnedHandler;
+  /** After each batch of returned datagrams (the caller sends what onReturned queued, once per batch). */
+  onReturnedBatch?: () => void;
   /** Local address the redirection socket binds (default 0.0.0.0). */
   redirectBindAddress?: string;
 }
@@ -291,19 +293,22 @@ export class LiveJunction {
     return new Redirector(r, {
       flowCapacity: this.pipeline.flows.capacity,
       onReturned: this.opts.onReturned,
+      onReturnedBatch: this.opts.onReturnedBatch,
       ...(w ? { workers: { index: w.index, count: w.count }, onPeerChange: w.onPeerChange } : {}),
     });
   }
 
   private async openTransport(r: Redirector): Promise<UdpTunnelTransport> {
     const w = this.workers;
-    const shared = w ? { addon: w.addon, steerWorkers: w.index === 0 ? w.count : undefined } : undefined;
+    // the batched native socket whenever the addon loads (several workers need it: SO_REUSEPORT); else dgram
+    const addon = w ? w.addon : loadNative();
+    const native = addon ? { addon, reusePort: w !== null, steerWorkers: w && w.index === 0 ? w.count : undefined } : undefined;
     // several workers, localPort 0: worker 0 lets the kernel pick, the others bind the port it got
     const port = w && w.index > 0 && r.cfg.localPort === 0 ? w.returnPort : undefined;
     if (w && w.index > 0 && r.cfg.localPort === 0 && port === undefined) {
       throw new FleetgateError('FG_ERR_USAGE', `redirection: worker ${w.index} does not know the return port worker 0 bound for localPort 0`);
     }
-    const t = new UdpTunnelTransport(r, { bindAddress: this.opts.redirectBindAddress, shared, port });
+    const t = new UdpTunnelTransport(r, { bindAddress: this.opts.redirectBindAddress, native, port });
     try {
       await t.start();
     } catch (e) {

@@ -41,6 +41,8 @@ export interface RedirectorOptions {
   /** Clock in milliseconds (default performance.now). Health and status use it. */
   now?: () => number;
   onReturned?: ReturnedHandler;
+  /** After each batch of returned datagrams (returnedBatchDone): the caller sends what onReturned queued. */
+  onReturnedBatch?: () => void;
   /** Per-peer send queue size (default 1 MiB, 1024 datagrams). */
   queueBytes?: number;
   queueDatagrams?: number;
@@ -158,6 +160,7 @@ export class Redirector {
   private activeIdx = 0;
   private readonly now: () => number;
   private readonly onReturned: ReturnedHandler | undefined;
+  private readonly onReturnedBatch: (() => void) | undefined;
   private readonly allFlowsBack: boolean;
   private readonly localAddr: number;
   private readonly decap = new DecapResult();
@@ -169,6 +172,7 @@ export class Redirector {
   ) {
     this.now = opts.now ?? (() => performance.now());
     this.onReturned = opts.onReturned;
+    this.onReturnedBatch = opts.onReturnedBatch;
     this.onPeerChange = opts.onPeerChange;
     this.allFlowsBack = cfg.failback === 'all-flows';
     this.localAddr = cfg.localAddress === undefined ? -1 : parseIPv4(cfg.localAddress);
@@ -246,6 +250,11 @@ export class Redirector {
 
   clock(): number {
     return this.now();
+  }
+
+  /** The transport handed over a batch of returned datagrams (handleReturned each): onReturnedBatch. */
+  returnedBatchDone(): void {
+    this.onReturnedBatch?.();
   }
 
   /**

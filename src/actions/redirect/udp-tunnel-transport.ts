@@ -3,10 +3,11 @@
 // - receives returned packets and probe replies and hands them to the Redirector;
 // - runs the health clock: a timer wakes at the Redirector's next deadline (next probe or down time),
 //   so detection is not delayed by a coarse polling period.
-// dgram may keep a reference to a sent buffer until the send completes, so each datagram is copied out
-// of the (reused) queue. That allocation is the price of plain dgram; the native sendmmsg socket
-// (src/io/native) is the fast path for a production gateway.
-// Several live workers (opts.shared): every worker binds the same port with SO_REUSEPORT through the
+// Two sockets: with the native addon (opts.native) a batched one (recvmmsg/sendmmsg, nothing allocated
+// per datagram), which the live gateway uses whenever the addon loads; without it plain dgram, which may
+// keep a reference to a sent buffer until the send completes, so each datagram is copied out of the
+// (reused) queue and sent on its own.
+// Several live workers (opts.native.reusePort): every worker binds the same port with SO_REUSEPORT through the
 // native socket (node 20's dgram cannot), in worker order, and the first attaches the inner-flow
 // steering program (vxlan / geneve / vxlan+geneve: returnSteerKind), so a datagram a peer returns reaches socket flowHash(inner
 // addresses) % N = the worker that owns its flow, and a probe answer the worker that probes that peer.
@@ -19,9 +20,11 @@ import { UdpBatchSocket } from '../../io/native/udp-batch-socket.js';
 import type { Redirector } from './redirector.js';
 import { returnSteerKind } from './workers.js';
 
-/** The return socket shared by several workers (SO_REUSEPORT group, native socket). */
-export interface SharedReturnSocket {
+/** The native return socket: one gateway thread's own, or shared by several workers (SO_REUSEPORT group). */
+export interface NativeReturnSocket {
   addon: NativeAddon;
+  /** Several workers: join the port's SO_REUSEPORT group. */
+  reusePort?: boolean;
   /** Attach the steering program for this many sockets (set by the first worker only). */
   steerWorkers?: number;
 }
@@ -38,8 +41,8 @@ export interface UdpTunnelTransportOptions {
   /** Longest sleep between health ticks, ms (default 1000). */
   maxSleepMs?: number;
   onError?: (e: Error) => void;
-  /** Several workers: bind with SO_REUSEPORT through the native addon (see SharedReturnSocket). */
-  shared?: SharedReturnSocket;
+  /** The batched native socket (see NativeReturnSocket); without it, dgram. */
+  native?: NativeReturnSocket;
 }
 
 export class UdpTunnelTransport {
@@ -66,7 +69,7 @@ export class UdpTunnelTransport {
     this.flush();
     this.redirector = r;
     this.dst = [];
-    const sh = this.opts.shared;
+    const sh = this.opts.native;
     if (steerKind !== undefined && this.native && sh?.steerWorkers !== undefined && sh.steerWorkers > 1) {
       this.native.setReuseportSteering(steerKind, sh.steerWorkers);
     }
@@ -77,7 +80,7 @@ export class UdpTunnelTransport {
 
   /** Binds the socket and starts the health clock. */
   async start(): Promise<void> {
-    if (this.opts.shared) return this.startShared(this.opts.shared);
+    if (this.opts.native) return this.startNative(this.opts.native);
     const sock = createSocket({ type: 'udp4', reuseAddr: false });
     this.sock = sock;
     sock.on('message', (msg: Buffer, rinfo: RemoteInfo) => this.onMessage(msg, rinfo));
@@ -96,14 +99,14 @@ export class UdpTunnelTransport {
     this.wake();
   }
 
-  private async startShared(sh: SharedReturnSocket): Promise<void> {
+  private async startNative(sh: NativeReturnSocket): Promise<void> {
     const addr = this.opts.bindAddress ?? '0.0.0.0';
     const port = this.opts.port ?? this.redirector.cfg.localPort;
     let sock: UdpBatchSocket;
     try {
-      sock = UdpBatchSocket.open(sh.addon, addr, port, { reusePort: true, rcvbuf: 4 << 20, sndbuf: 4 << 20 });
+      sock = UdpBatchSocket.open(sh.addon, addr, port, { reusePort: sh.reusePort === true, rcvbuf: 4 << 20, sndbuf: 4 << 20 });
     } catch (e) {
-      throw new FleetgateError('FG_ERR_IO', `redirection: cannot bind UDP ${addr}:${port} (SO_REUSEPORT): ${(e as Error).message}`, { port });
+      throw new FleetgateError('FG_ERR_IO', `redirection: cannot bind UDP ${addr}:${port}${sh.reusePort ? ' (SO_REUSEPORT)' : ''}: ${(e as Error).message}`, { port });
     }
     if (sh.steerWorkers !== undefined && sh.steerWorkers > 1) {
       try {
@@ -116,7 +119,7 @@ export class UdpTunnelTransport {
     this.native = sock;
     this.rx = new DatagramBatch(RX_BATCH, RX_SLOT);
     sock.onReadable((status) => {
-      if (status >= 0) this.drainShared();
+      if (status >= 0) this.drainNative();
     });
     this.stopped = false;
     this.wake();
@@ -132,7 +135,7 @@ export class UdpTunnelTransport {
   /** Sends and clears every peer's queue. */
   flush(): void {
     if (this.native !== null) {
-      this.flushShared(this.native);
+      this.flushNative(this.native);
       return;
     }
     const sock = this.sock;
@@ -171,13 +174,13 @@ export class UdpTunnelTransport {
   }
 
   /** sendmmsg of every peer's queue, straight from the queue's buffer (no copy). */
-  private flushShared(sock: UdpBatchSocket): void {
+  private flushNative(sock: UdpBatchSocket): void {
     const peers = this.redirector.peers;
     for (const peer of peers) {
       const q = peer.queue;
       if (q.count === 0) continue;
       const d = this.dstAddr(peer.index);
-      const send = (this.opts.shared as SharedReturnSocket).addon.udpSendBatch;
+      const send = (this.opts.native as NativeReturnSocket).addon.udpSendBatch;
       let sent = 0;
       try {
         for (let at = 0; at < q.count; at += MAX_NATIVE_BATCH) {
@@ -196,7 +199,7 @@ export class UdpTunnelTransport {
     }
   }
 
-  private drainShared(): void {
+  private drainNative(): void {
     const sock = this.native;
     const rx = this.rx;
     if (sock === null || rx === null) return;
@@ -214,6 +217,7 @@ export class UdpTunnelTransport {
         const len = Math.min(rx.lens[k], RX_SLOT);
         this.redirector.handleReturned(rx.buf, rx.offs[k], len, this.peerOfU32(rx.addrs[k], rx.ports[k]));
       }
+      this.redirector.returnedBatchDone();
       this.flush();
       if (n < rx.capacity) break;
     }
@@ -244,6 +248,7 @@ export class UdpTunnelTransport {
 
   private onMessage(msg: Buffer, rinfo: RemoteInfo): void {
     this.redirector.handleReturned(msg, 0, msg.length, this.peerOf(rinfo.address, rinfo.port));
+    this.redirector.returnedBatchDone();
     this.flush(); // ARP replies; also anything queued by a probe reply's state change
   }
 

@@ -1,7 +1,8 @@
 // Loopback failover: two UDP sockets act as primary and standby peers; the primary goes silent; the
 // switch must come within 1.5 s (default probes 500 ms x 3) and every packet sent after it must reach
-// the standby.
-import { test } from 'node:test';
+// the standby. Over both transport sockets: dgram and the batched native one (the gateway's whenever
+// the addon loads); returned datagrams reach onReturned, each batch of them onReturnedBatch.
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PacketView } from '../../../src/core/packet-view.js';
@@ -12,6 +13,8 @@ import { parseRedirectionConfig } from '../../../src/actions/redirect/config.js'
 import { Redirector } from '../../../src/actions/redirect/redirector.js';
 import { UdpTunnelTransport } from '../../../src/actions/redirect/udp-tunnel-transport.js';
 import { EchoPeer } from './_support/echo-peer.js';
+import { loadNative } from '../../../src/io/native/index.js';
+import { needNative } from '../../_support/tools.js';
 
 const FLOWS = 4;
 const SEQ_OFF = 14 + 20 + 20; // payload offset in the built frames
@@ -25,7 +28,16 @@ function seqOf(d: Uint8Array): number {
   return Number(new TextDecoder().decode(d.subarray(8 + SEQ_OFF + 4, 8 + SEQ_OFF + 12)));
 }
 
-test('loopback: primary stops answering → traffic moves to the standby within 1.5 s, nothing lost after the switch', async () => {
+test('dgram socket: primary stops answering → traffic moves to the standby within 1.5 s, nothing lost after the switch', async (t) => {
+  await failover(t, false);
+});
+
+test('native batched socket: the same', async (t) => {
+  if (!needNative(t)) return;
+  await failover(t, true);
+});
+
+async function failover(t: TestContext, native: boolean): Promise<void> {
   const primary = new EchoPeer();
   const standby = new EchoPeer();
   const [pPort, sPort] = [await primary.start(), await standby.start()];
@@ -36,8 +48,18 @@ test('loopback: primary stops answering → traffic moves to the standby within 
     standby: { address: '127.0.0.1', port: sPort, protocol: 'vxlan', innerAddress: '10.128.255.2' },
   });
   let returned = 0;
-  const r = new Redirector(cfg, { flowCapacity: 16, onReturned: () => returned++ });
-  const tr = new UdpTunnelTransport(r, { bindAddress: '127.0.0.1' });
+  let batches = 0;
+  let returnedAtLastBatch = 0;
+  const r = new Redirector(cfg, {
+    flowCapacity: 16,
+    onReturned: () => returned++,
+    onReturnedBatch: () => {
+      batches++;
+      returnedAtLastBatch = returned;
+    },
+  });
+  const addon = native ? loadNative() : null;
+  const tr = new UdpTunnelTransport(r, { bindAddress: '127.0.0.1', ...(addon ? { native: { addon } } : {}) });
   await tr.start();
   assert.ok(tr.localPort() > 0);
   const frames = Array.from({ length: FLOWS }, (_, i) => frame(i));
@@ -86,7 +108,7 @@ test('loopback: primary stops answering → traffic moves to the standby within 
   const lastPrimary = primary.data[primary.data.length - 1].at;
   const firstStandby = standby.data[0].at;
   const gapMs = firstStandby - lastPrimary;
-  console.log(`redirect failover: switch ${switchMs.toFixed(0)} ms after the primary stopped; data gap ${gapMs.toFixed(0)} ms`);
+  t.diagnostic(`${native ? 'native' : 'dgram'}: switch ${switchMs.toFixed(0)} ms after the primary stopped; data gap ${gapMs.toFixed(0)} ms; ${returned} returned in ${batches} batches`);
   assert.ok(switchAt > 0, 'switched to the standby');
   assert.ok(switchMs <= 1500, `switch took ${switchMs.toFixed(0)} ms`);
   assert.ok(gapMs <= 1500 + 50, `data gap ${gapMs.toFixed(0)} ms`);
@@ -101,4 +123,5 @@ test('loopback: primary stops answering → traffic moves to the standby within 
   assert.equal(st.peers[1].repinned, FLOWS);
   assert.ok(returned >= primary.data.length, 'returned packets were handed on');
   assert.ok(st.peers[0].returnedPackets > 0 && st.peers[1].returnedPackets > 0);
-});
+  assert.ok(batches > 0 && returnedAtLastBatch === returned, 'every returned packet was followed by the end of its batch');
+}

@@ -36,6 +36,7 @@ import { PacketView } from '../core/packet-view.js';
 import { LinkType } from '../core/layers.js';
 import { decodeFrame } from '../packet/decode.js';
 import { MAX_TUNNEL_HDR } from './live-endpoints.js';
+import { grownTo } from '../core/typed-grow.js';
 
 /** Longest kept prefix: a tunnel header (GENEVE with 252 option bytes) + Ethernet with two VLAN tags. */
 export const MAX_PATH_HDR = MAX_TUNNEL_HDR + 24;
@@ -299,27 +300,18 @@ export class BumpPaths {
 
   /** Grows the record store to n (off the per-packet path: at most log2(max / 256) times). */
   private grow(n: number): void {
-    const recFlow = new Int32Array(n).fill(-1);
-    recFlow.set(this.recFlow);
-    const recSeq = new Float64Array(n);
-    recSeq.set(this.recSeq);
-    const recKey = new Int32Array(n * RK);
-    recKey.set(this.recKey);
-    const recHash = new Int32Array(n);
-    recHash.set(this.recHash);
-    const recGen = new Int32Array(n);
-    recGen.set(this.recGen);
-    const pathLen = new Uint16Array(n * 2);
-    pathLen.set(this.pathLen);
-    const pathAddr = new Uint32Array(n * 2);
-    pathAddr.set(this.pathAddr);
-    const pathPort = new Uint16Array(n * 2);
-    pathPort.set(this.pathPort);
-    const hdr = new Uint8Array(n * 2 * MAX_PATH_HDR);
-    hdr.set(this.hdr);
+    this.recFlow = grownTo(this.recFlow, n, -1);
+    this.recSeq = grownTo(this.recSeq, n);
+    this.recKey = grownTo(this.recKey, n * RK);
+    const recHash = (this.recHash = grownTo(this.recHash, n));
+    this.recGen = grownTo(this.recGen, n);
+    this.pathLen = grownTo(this.pathLen, n * 2);
+    this.pathAddr = grownTo(this.pathAddr, n * 2);
+    this.pathPort = grownTo(this.pathPort, n * 2);
+    this.hdr = grownTo(this.hdr, n * 2 * MAX_PATH_HDR);
     const index = new SlotIndex(n);
     for (let r = 0; r < this.used; r++) index.put(index.emptySlot(recHash[r]), r, recHash[r]);
-    Object.assign(this, { recFlow, recSeq, recKey, recHash, recGen, pathLen, pathAddr, pathPort, hdr, index });
+    this.index = index;
     this.size = n;
   }
 }

@@ -12,6 +12,8 @@
 import type { DeviceDirectory } from '../control/devices/device-directory.js';
 import { parseAddress } from '../control/config/cidr.js';
 import { Ipv6Table } from './ipv6-table.js';
+import { parseIPv4 } from '../core/ip.js';
+import { grownTo } from '../core/typed-grow.js';
 
 /** Longest tunnel header kept (GENEVE: 8 + 252 option bytes). */
 export const MAX_TUNNEL_HDR = 264;
@@ -236,40 +238,26 @@ export class DeviceEndpoints {
 
   private grow(cap: number): void {
     const n = this.cap;
-    const known = new Uint8Array(cap);
-    known.set(this.known);
-    const addr = new Uint32Array(cap);
-    addr.set(this.addr);
-    const port = new Uint16Array(cap);
-    port.set(this.port);
-    const hdrLen = new Uint16Array(cap);
-    hdrLen.set(this.hdrLen);
-    const hdr = new Uint8Array(cap * MAX_TUNNEL_HDR);
-    hdr.set(this.hdr);
-    const ethernet = new Uint8Array(cap);
-    ethernet.set(this.ethernet);
-    const mac = new Uint8Array(cap * 6);
-    mac.set(this.mac);
-    const sentWord = new Uint32Array(cap);
-    sentWord.set(this.sentWord);
-    const dlTeid = new Uint32Array(cap);
-    dlTeid.set(this.dlTeid);
-    const isV6 = new Uint8Array(cap);
-    isV6.set(this.isV6);
-    const key4 = new Int32Array(cap);
-    key4.set(this.key4);
-    const addr6 = new Uint8Array(cap * 16);
-    addr6.set(this.addr6);
-    Object.assign(this, { known, addr, port, hdrLen, hdr, ethernet, mac, sentWord, dlTeid, isV6, key4, addr6 });
+    this.known = grownTo(this.known, cap);
+    this.addr = grownTo(this.addr, cap);
+    this.port = grownTo(this.port, cap);
+    this.hdrLen = grownTo(this.hdrLen, cap);
+    this.hdr = grownTo(this.hdr, cap * MAX_TUNNEL_HDR);
+    this.ethernet = grownTo(this.ethernet, cap);
+    this.mac = grownTo(this.mac, cap * 6);
+    this.sentWord = grownTo(this.sentWord, cap);
+    this.dlTeid = grownTo(this.dlTeid, cap);
+    this.isV6 = grownTo(this.isV6, cap);
+    this.key4 = grownTo(this.key4, cap);
+    this.addr6 = grownTo(this.addr6, cap * 16);
     this.cap = Math.max(n, cap);
   }
 }
 
 /** IPv4 text → the int32 key used by DeviceEndpoints (as live-gateway's ipv4Key), null for IPv6. */
 function ipv4TextKey(ip: string): number | null {
-  const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(ip);
-  if (!m) return null;
-  return (Number(m[1]) << 24) | (Number(m[2]) << 16) | (Number(m[3]) << 8) | Number(m[4]);
+  const v = parseIPv4(ip);
+  return v < 0 ? null : v | 0;
 }
 
 /** An endpoint as one live worker exports it for another (sent as live-workers/messages.ts SharedEndpoint). */

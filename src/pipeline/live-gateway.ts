@@ -401,11 +401,11 @@ export class LiveGateway {
     const ethernet = kind === TunnelKind.VXLAN || (kind === TunnelKind.GENEVE && geneveProtocol(buf, p.tunnelHdrOff[0]) === ETHERTYPE_TEB);
     // bump in the wire is transparent (everything goes back as it came); a VPG answers ARP itself
     if (this.net !== null && ethernet && p.ipVersion === 0 && isAnswerableArpRequest(buf, innerOff, p.frameEnd - innerOff)) {
-      this.answerArp(port, i, dgOff, innerOff);
+      if (this.answerInTunnel(port, i, dgOff, innerOff, ARP_FRAME_LEN, writeArpReply)) this.counters.arpReplies++;
       return;
     }
     if (this.net !== null && ethernet && p.ipVersion === 6 && isAnswerableNeighborSolicitation(buf, innerOff, p.frameEnd - innerOff)) {
-      this.answerNd(port, i, dgOff, innerOff);
+      if (this.answerInTunnel(port, i, dgOff, innerOff, NA_FRAME_LEN, writeNeighborAdvertisement)) this.counters.ndReplies++;
       return;
     }
     if (this.net === null) {
@@ -609,36 +609,25 @@ export class LiveGateway {
 
   private readonly side = { side: 0 as 0 | 1 };
 
-  private answerArp(port: UdpTunnelPort, i: number, dgOff: number, innerOff: number): void {
-    const hl = innerOff - dgOff;
-    const o = port.reserve(hl + ARP_FRAME_LEN);
-    if (o < 0) return;
-    const out = port.sendBuf;
-    const buf = this.pipeline.view.buf;
-    for (let k = 0; k < hl; k++) out[o + k] = buf[dgOff + k];
-    writeArpReply(out, o + hl, buf, innerOff, this.mac);
-    port.commit(hl + ARP_FRAME_LEN, port.peerAddr[i], this.replyPort === 0 ? port.peerPort[i] : this.replyPort);
-    this.counters.arpReplies++;
-  }
-
   /**
-   * Proxy ND: the Neighbor Advertisement for the solicitation just processed, in the tunnel header it
-   * came with. Like an ARP reply it is the gateway's own answer, not device traffic: not processed (it
-   * would also make the solicited address, inside the device subnet, an unregistered device).
+   * The gateway's own answer to an ARP request or a Neighbor Solicitation just processed (proxy ARP /
+   * ND), in the tunnel header it came with, back to its sender. Not processed: it is not device traffic
+   * (an NA would also make the solicited address, inside the device subnet, an unregistered device).
+   * Returns false when the port's send queue is full (counted in txDrops).
    */
-  private answerNd(port: UdpTunnelPort, i: number, dgOff: number, innerOff: number): void {
+  private answerInTunnel(port: UdpTunnelPort, i: number, dgOff: number, innerOff: number, frameLen: number, write: NeighbourAnswerWriter): boolean {
     const hl = innerOff - dgOff;
-    const o = port.reserve(hl + NA_FRAME_LEN);
+    const o = port.reserve(hl + frameLen);
     if (o < 0) {
       port.counters.txDrops++;
-      return;
+      return false;
     }
     const out = port.sendBuf;
     const buf = this.pipeline.view.buf;
     for (let k = 0; k < hl; k++) out[o + k] = buf[dgOff + k];
-    writeNeighborAdvertisement(out, o + hl, buf, innerOff, this.mac);
-    port.commit(hl + NA_FRAME_LEN, port.peerAddr[i], this.replyPort === 0 ? port.peerPort[i] : this.replyPort);
-    this.counters.ndReplies++;
+    write(out, o + hl, buf, innerOff, this.mac);
+    port.commit(hl + frameLen, port.peerAddr[i], this.replyPort === 0 ? port.peerPort[i] : this.replyPort);
+    return true;
   }
 }
 
@@ -652,6 +641,9 @@ function modeOf(devices: Port, network: TunPort | null): LiveMode {
   if (devices instanceof TunPort) return 'routed';
   return network ? 'vpg' : 'bump';
 }
+
+/** Writes the answer frame to the request frame at req[reqOff] into out[outOff] (writeArpReply, writeNeighborAdvertisement). */
+type NeighbourAnswerWriter = (out: Uint8Array, outOff: number, req: Uint8Array, reqOff: number, ourMac: Uint8Array) => number;
 
 /** IPv4 address at buf[off] as a signed 32-bit int (a small-integer Map key on 64-bit V8). */
 function ipv4Key(buf: Uint8Array, off: number): number {

@@ -21,7 +21,7 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NetnsLab } from './_support/netns.js';
-import { DEVICE_IMSI, DEVICE_IP, HTTP_BODY, SERVER_IP, buildRouted, canRunLab, reportTotals, routeThroughTuns, settle, startCapture, startGateway, startServers, tempDir, tsharkCounts } from './_support/lab-traffic.js';
+import { DEVICE_IMSI, DEVICE_IP, HTTP_BODY, SERVER_IP, buildRouted, canRunLab, fleetHead, reportTotals, routeThroughTuns, settle, startCapture, startGateway, startServers, tempDir, tsharkCounts } from './_support/lab-traffic.js';
 import { appliance, startPcap, stoppedSummary } from './_support/junction-lab.js';
 import { DEV6, SRV6, addRoutedIpv6, enableIpv6, startHttp6, tsharkCounts6 } from './_support/ipv6-lab.js';
 
@@ -61,14 +61,7 @@ describe('e2e: Redirection in routed mode (two TUNs), IPv4 and IPv6 device', { t
 
     const config = join(dir, 'fleet.yaml');
     writeFileSync(config, [
-      'operator: { id: op-e2e }',
-      'gateway:',
-      '  id: gw-e2e',
-      '  deviceSubnets: [10.128.0.0/24, "fd00:66::/64"]',
-      '  inspection: { intervalSeconds: 60 }',
-      '  ports:',
-      `    devices: { kind: tun, name: ${tunD} }`,
-      `    network: { kind: tun, name: ${tunN} }`,
+      ...fleetHead(`devices: { kind: tun, name: ${tunD} }\nnetwork: { kind: tun, name: ${tunN} }`, '[10.128.0.0/24, "fd00:66::/64"]'),
       '  junction:',
       '    redirection:',
       '      localAddress: 10.200.0.254',

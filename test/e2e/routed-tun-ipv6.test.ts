@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NetnsLab } from './_support/netns.js';
-import { HTTP_BODY, buildRouted, canRunLab, reportTotals, settle, startCapture, startGateway, tempDir } from './_support/lab-traffic.js';
+import { HTTP_BODY, buildRouted, canRunLab, fleetHead, reportTotals, settle, startCapture, startGateway, tempDir } from './_support/lab-traffic.js';
 import { DEV6, SRV6, addRoutedIpv6, enableIpv6, startHttp6, tsharkCounts6 } from './_support/ipv6-lab.js';
 
 const IMSI6 = '001010000000066';
@@ -29,13 +29,7 @@ describe('e2e: TUN port (routed mode), IPv6 device', { timeout: 120_000 }, () =>
 
     const config = join(dir, 'fleet.yaml');
     writeFileSync(config, [
-      'operator: { id: op-e2e }',
-      'gateway:',
-      '  id: gw-e2e',
-      '  deviceSubnets: ["fd00:66::/64"]',
-      '  inspection: { intervalSeconds: 60 }',
-      '  ports:',
-      `    devices: { kind: tun, name: ${tun} }`,
+      ...fleetHead(`devices: { kind: tun, name: ${tun} }`, '["fd00:66::/64"]'),
       'devices:',
       `  - { imsi: "${IMSI6}", ip: "${DEV6}", name: meter-v6 }`,
       '',

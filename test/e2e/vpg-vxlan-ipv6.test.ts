@@ -23,7 +23,7 @@ import { NetnsLab } from './_support/netns.js';
 import { buildVpg, stoppedSummary } from './_support/junction-lab.js';
 import { startTunnelUe, ueStats } from './_support/tunnel-ue.js';
 import { DEV6, SRV6, enableIpv6, startHttp6, tsharkCounts6 } from './_support/ipv6-lab.js';
-import { HTTP_BODY, canRunLab, reportTotals, settle, startCapture, startGateway, tempDir } from './_support/lab-traffic.js';
+import { HTTP_BODY, canRunLab, fleetHead, reportTotals, settle, startCapture, startGateway, tempDir } from './_support/lab-traffic.js';
 import { flowWorkerOf } from '../../src/io/native/index.js';
 import { parseAddress } from '../../src/control/config/cidr.js';
 
@@ -65,13 +65,7 @@ async function scenario(t: TestContext, workers: number, tunnel: Tunnel = 'vxlan
 
   const config = join(dir, 'fleet.yaml');
   writeFileSync(config, [
-    'operator: { id: op-e2e }',
-    'gateway:',
-    '  id: gw-e2e',
-    '  deviceSubnets: [10.128.0.0/24, "fd00:66::/64"]',
-    '  inspection: { intervalSeconds: 60 }',
-    '  ports:',
-    ...vpg.portsYaml.split('\n').map((l) => `    ${l}`),
+    ...fleetHead(vpg.portsYaml, '[10.128.0.0/24, "fd00:66::/64"]'),
     'devices:',
     `  - { imsi: "${IMSI6}", ip: "${DEV6}", name: meter-v6${tunnel === 'gtpu' ? `, teid: ${TEID}` : ''} }`,
     '',

@@ -203,13 +203,13 @@ export function indent4(yamlText: string): string[] {
   return yamlText.split('\n').map((l) => `    ${l}`);
 }
 
-/** The test fleet's first lines: operator, gateway (device subnet, 60 s interval) and its `ports:` section. */
-export function fleetHead(portsYaml: string): string[] {
+/** The test fleet's first lines: operator, gateway (device subnets, default 10.128.0.0/24; 60 s interval) and its `ports:` section. */
+export function fleetHead(portsYaml: string, deviceSubnets = '[10.128.0.0/24]'): string[] {
   return [
     'operator: { id: op-e2e }',
     'gateway:',
     '  id: gw-e2e',
-    '  deviceSubnets: [10.128.0.0/24]',
+    `  deviceSubnets: ${deviceSubnets}`,
     '  inspection: { intervalSeconds: 60 }',
     '  ports:',
     ...indent4(portsYaml),

@@ -7,7 +7,8 @@ import { execFileSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { DatagramBatch, TunDevice, UdpBatchSocket, flowWorkerOf, flowWorkerOfIpv4 } from '../../../src/io/native/index.js';
 import { parseIPv4 } from '../../../src/core/ip.js';
-import { rootAddonOrSkip, skipOrFail, waitFor } from './native-env.js';
+import { rootAddonOrSkip, waitFor } from './native-env.js';
+import { needTool } from '../../_support/tools.js';
 
 const QUEUES = 3;
 
@@ -221,11 +222,7 @@ describe('TUN eBPF steering (multi-queue)', () => {
   it('hands every packet the kernel sends into the device to queue flowHash % queues', async (t) => {
     const addon = rootAddonOrSkip(t, { tun: true });
     if (!addon) return;
-    try {
-      execFileSync('ip', ['-V'], { stdio: 'ignore' });
-    } catch {
-      return skipOrFail(t, 'needs the ip tool (iproute2)');
-    }
+    if (!needTool(t, 'ip')) return;
     const name = `fgsteer${process.pid % 10000}`;
     const queues: TunDevice[] = [];
     t.after(() => queues.forEach((q) => q.close()));
@@ -284,11 +281,7 @@ describe('TUN eBPF steering (multi-queue)', () => {
   it('both directions of a flow the kernel forwards back through the device leave by the same queue', async (t) => {
     const addon = rootAddonOrSkip(t, { tun: true });
     if (!addon) return;
-    try {
-      execFileSync('ip', ['-V'], { stdio: 'ignore' });
-    } catch {
-      return skipOrFail(t, 'needs the ip tool (iproute2)');
-    }
+    if (!needTool(t, 'ip')) return;
     // a namespace of our own (forwarding on, redirects off); the device moves there with its queues open
     const ns = `fgsteer${process.pid % 10000}`;
     const name = `fgfwd${process.pid % 10000}`;

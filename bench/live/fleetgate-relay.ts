@@ -3,10 +3,11 @@
 // simulated fleet's config) and one VXLAN mirror peer (LiveGateway's `mirroring` option: every packet
 // is copied to a local sink). Every datagram goes back to its sender's address, to <reply-port>.
 // usage: node dist/bench/live/fleetgate-relay.js <listen-port> <reply-port> <mirror-port> [gateway|dgram|gso|off]
-// mirror transport: gateway = exactly as `fleetgate gateway` connects it (UdpVxlanTransport: the native
-// sendmmsg backend when the addon loads); dgram = the same peer with the dgram fallback swapped in (one
+// mirror transport: gateway = exactly as `fleetgate gateway` connects a peer declared with the defaults
+// (UdpVxlanTransport: the native sendmmsg backend when the addon loads; segmentation auto, which is
+// off on loopback); dgram = the same peer with the dgram fallback swapped in (one
 // send and one Buffer per copy), to show what batching gains; gso = the native backend with UDP GSO
-// (the peer's opt-in `segmentation: true` in the config); off = no peer.
+// (the peer's `segmentation: true` in the config); off = no peer.
 // Prints "ready" on stderr once the port is open; on SIGTERM stops the gateway (flows ended, last
 // reports emitted) and prints its counters as one JSON line on stdout.
 import { parseMirroringConfig, UdpVxlanTransport } from '../../src/actions/mirror/index.js';
@@ -34,7 +35,9 @@ async function main(): Promise<void> {
     devices: directory,
     onReport: () => reports++,
   });
-  const mirroring = transport === 'off' ? undefined : parseMirroringConfig({ peers: [{ address: '127.0.0.1', protocol: 'vxlan', port: mirrorPort, vni: 7, segmentation: transport === 'gso' }] });
+  // gateway: the peer as a config file declares it by default (segmentation: auto, off on loopback)
+  const peer0 = { address: '127.0.0.1', protocol: 'vxlan', port: mirrorPort, vni: 7, ...(transport === 'gso' && { segmentation: true }) };
+  const mirroring = transport === 'off' ? undefined : parseMirroringConfig({ peers: [peer0] });
   const port = new UdpTunnelPort({ kind: 'vxlan', address: '127.0.0.1', port: listenPort, socketBuffer: 16 << 20, addon });
   const gw = new LiveGateway({ pipeline, devices: port, replyPort, directory, mirroring });
   await gw.start();

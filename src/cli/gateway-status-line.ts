@@ -8,6 +8,7 @@ export function junctionStatusLine(j: JunctionStatus): Record<string, unknown> {
   if (j.mirroring.length > 0) {
     out.mirroring = j.mirroring.map((m) => ({
       peer: `${m.address} (${m.protocol})`, connected: m.connected, sent: m.sent, dropped: m.dropped, truncated: m.truncated, filtered: m.filtered, errors: m.errors,
+      ...(m.protocol === 'vxlan' && { segmented: m.segmented }),
     }));
   }
   const r = j.redirection;

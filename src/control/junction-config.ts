@@ -81,7 +81,8 @@ export function mirroringFromStore(peers: readonly Readonly<MirroringPeer>[]): M
       sequence: false,
       vni: p.protocol === 'vxlan' ? (p.vni ?? MIRROR_DEFAULTS.vni) : MIRROR_DEFAULTS.vni,
       port: MIRROR_DEFAULTS.port,
-      segmentation: false,
+      // the API has no such field (the Junction API's shape): the config file's default applies
+      segmentation: p.protocol === 'vxlan' ? 'auto' : false,
       enabled: p.enabled,
     };
     if (p.protocol === 'gre' && p.key !== undefined) c.key = p.key;

@@ -112,7 +112,7 @@ describe('e2e: Mirroring in the live gateway (GRE and VXLAN peers)', { timeout: 
     const vx99 = copies.filter((c) => c.kind === 'vxlan' && c.id === 99).map((c) => c.inner);
     const gre8 = copies.filter((c) => c.kind === 'gre' && c.id === 8).map((c) => c.inner);
     t.diagnostic(`device vxlan: ${forwarded.length} IPv4 frames; peer: ${gre7.length} GRE key 7, ${vx99.length} VXLAN VNI 99, ${gre8.length} GRE key 8`);
-    const sum = stoppedSummary(gateway.out) as { mirroring: { peer: string; sent: number; dropped: number; truncated: number; filtered: number }[] };
+    const sum = stoppedSummary(gateway.out) as { mirroring: { peer: string; sent: number; dropped: number; truncated: number; filtered: number; segmented?: boolean }[] };
     t.diagnostic(`gateway: ${JSON.stringify(sum.mirroring)}`);
     assert.ok(forwarded.length >= 12, 'the clients made real traffic');
 
@@ -134,6 +134,8 @@ describe('e2e: Mirroring in the live gateway (GRE and VXLAN peers)', { timeout: 
 
     assert.deepEqual(sum.mirroring.map((m) => m.sent), [gre7.length, vx99.length, gre8.length]);
     assert.deepEqual(sum.mirroring.map((m) => m.dropped), [0, 0, 0]);
+    // segmentation: auto (the default) and the peer behind a veth: one datagram per copy, as tshark saw
+    assert.equal(sum.mirroring[1].segmented, false);
     assert.equal(sum.mirroring[2].filtered, forwarded.length - icmpUp.length);
   });
 });

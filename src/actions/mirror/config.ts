@@ -26,16 +26,21 @@ export interface MirrorPeerConfig {
   enabled: boolean;
   /**
    * vxlan only: send runs of equal-length copies as one UDP GSO message that the kernel cuts into
-   * ordinary datagrams (fewer system calls: the fast path). Off by default: on veth/loopback links a
-   * capture taken between us and the peer sees the uncut message; a peer behind a NIC sees datagrams.
+   * ordinary datagrams (fewer system calls: the fast path). auto (the default for vxlan) = on when the
+   * peer is reached through a physical NIC, where the kernel cuts the message before the wire; off on
+   * virtual links (veth, loopback, bridges), where a capture between us and the peer would see the
+   * uncut message. gre peers: always false (raw sockets have no GSO).
    */
-  segmentation: boolean;
+  segmentation: Segmentation;
   /** Keep at most this many bytes of the inner Ethernet frame (64..65535); absent = the whole frame. */
   truncate?: number;
   /** Absent = mirror everything; present = numbered rules, first match decides, none = nothing mirrored. */
   filter?: MirrorRule[];
   description?: string;
 }
+
+/** UDP GSO for a vxlan peer's copies: always, never, or decided by the route to the peer (egress-link.ts). */
+export type Segmentation = boolean | 'auto';
 
 export interface MirrorQueueConfig {
   /** Pending copies per peer (default 1024). */
@@ -118,11 +123,11 @@ function parsePeer(v: unknown, path: string, pr: ProblemList): MirrorPeerConfig 
     if (protocol !== 'vxlan') pr.add(`${path}.port`, `a UDP port is for vxlan peers only (GRE is IP protocol 47)`);
     else port = intIn(v.port, 1, 65535, `${path}.port`, pr) ?? port;
   }
-  let segmentation = false;
+  let segmentation: Segmentation = protocol === 'vxlan' ? 'auto' : false;
   if (v.segmentation !== undefined) {
-    if (typeof v.segmentation !== 'boolean') pr.add(`${path}.segmentation`, `must be true or false (got ${showValue(v.segmentation)})`);
-    else if (protocol !== 'vxlan' && v.segmentation) pr.add(`${path}.segmentation`, `UDP segmentation is for vxlan peers only`);
-    else segmentation = v.segmentation;
+    if (typeof v.segmentation !== 'boolean' && v.segmentation !== 'auto') pr.add(`${path}.segmentation`, `must be true, false or auto (got ${showValue(v.segmentation)})`);
+    else if (protocol !== 'vxlan' && v.segmentation === true) pr.add(`${path}.segmentation`, `UDP segmentation is for vxlan peers only`);
+    else if (protocol === 'vxlan') segmentation = v.segmentation;
   }
   let enabled = true;
   if (v.enabled !== undefined) {

@@ -7,6 +7,8 @@ import { copyBytes } from './copy-bytes.js';
 /** Sends datagrams slab[offs[i], offs[i] + lens[i]) for i < count; returns how many it accepted (a prefix). */
 export interface MirrorTransport {
   sendBatch(slab: Uint8Array, offs: Int32Array, lens: Int32Array, count: number): number;
+  /** True when copies leave as UDP GSO messages (absent = never). */
+  readonly segmented?: boolean;
 }
 
 /** Per-peer counters (monotonic; read them, never reset them on the data path). */

@@ -24,6 +24,8 @@ export interface MirrorPeerStats {
   enabled: boolean;
   connected: boolean;
   transportError: string | null;
+  /** Copies go as UDP GSO messages (vxlan, native backend; `segmentation` true, or auto behind a NIC). */
+  segmented: boolean;
   queued: number;
   sent: number;
   dropped: number;
@@ -78,6 +80,7 @@ export class MirrorSet {
       enabled: p.cfg.enabled,
       connected: p.transport !== null,
       transportError: p.transportError,
+      segmented: p.transport?.segmented === true,
       queued: p.queue.count,
       ...p.counters,
     }));

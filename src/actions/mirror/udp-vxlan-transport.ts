@@ -1,7 +1,8 @@
 // VXLAN mirror copies over UDP: each queued copy (VXLAN header + inner frame) becomes one UDP datagram
 // to peer:4789; the kernel adds the outer IP/UDP headers. Two backends, picked by open():
 // - native (the default when the addon loads and the peer is IPv4): one sendmmsg per drain of the
-//   queue, the slab sent in place (NativeUdpSender; opt-in: runs of equal-length copies as UDP GSO).
+//   queue, the slab sent in place (NativeUdpSender; runs of equal-length copies as UDP GSO when asked,
+//   or with 'auto' when the peer is behind a physical NIC: egress-link.ts).
 //   What a full kernel buffer does not take stays queued.
 // - dgram (the fallback: no addon, IPv6 peer, or opts.native = null): dgram may keep a reference to a
 //   buffer until the send completes, so each datagram is copied out of the reused slab (an allocation
@@ -14,6 +15,8 @@ import { loadNative } from '../../io/native/index.js';
 import type { NativeAddon } from '../../io/native/addon-types.js';
 import { VXLAN_PORT } from '../../packet/build/vxlan.js';
 import type { MirrorTransport } from './mirror-queue.js';
+import type { Segmentation } from './config.js';
+import { autoSegmentation, type EgressProbe } from './egress-link.js';
 import { NativeUdpSender } from './native-udp-sender.js';
 
 export interface UdpVxlanTransportOptions {
@@ -28,14 +31,21 @@ export interface UdpVxlanTransportOptions {
   /** The native addon for the batched backend; default loadNative(); null forces the dgram backend. */
   native?: NativeAddon | null;
   /**
-   * Native backend: send runs of equal-length copies with UDP GSO (default false: on virtual links a
+   * Native backend: send runs of equal-length copies with UDP GSO. Default false: on virtual links a
    * packet capture at the peer would see one packet per run; safe when the peer reads a UDP socket or
-   * sits behind a physical NIC).
+   * sits behind a physical NIC. 'auto': on when the route to the peer leaves through a physical NIC.
    */
-  segmented?: boolean;
+  segmented?: Segmentation;
+  /** How 'auto' finds the route's device (default: the running kernel's). */
+  egressProbe?: EgressProbe;
 }
 
 export type VxlanBackend = 'native' | 'dgram';
+
+async function segmentFor(address: string, opts: UdpVxlanTransportOptions): Promise<boolean> {
+  const s = opts.segmented ?? false;
+  return s === 'auto' ? autoSegmentation(address, opts.egressProbe) : s;
+}
 
 export class UdpVxlanTransport implements MirrorTransport {
   inFlight = 0;
@@ -82,7 +92,7 @@ export class UdpVxlanTransport implements MirrorTransport {
     if (addon !== null && !isIPv6(address)) {
       let sender: NativeUdpSender | null;
       try {
-        sender = NativeUdpSender.open(addon, address, port, { bindAddress: opts.bindAddress, sourcePort: opts.sourcePort, segmented: opts.segmented });
+        sender = NativeUdpSender.open(addon, address, port, { bindAddress: opts.bindAddress, sourcePort: opts.sourcePort, segmented: await segmentFor(address, opts) });
       } catch (e) {
         const msg = e instanceof Error ? e.message : String(e);
         throw new FleetgateError('FG_ERR_IO', `VXLAN mirroring to ${address}:${port}: cannot bind a UDP socket: ${msg}`, { address, port });

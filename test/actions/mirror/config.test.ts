@@ -97,7 +97,7 @@ test('every peer problem is reported with its path', () => {
     `${P}.peers[4].filter.rules[0].action: rule 1: must be 'accept' or 'reject'`,
     `${P}.peers[6].address: 192.0.2.3 (gre) is already peers[5]`,
     `${P}.peers[7].segmentation: UDP segmentation is for vxlan peers only`,
-    `${P}.peers[8].segmentation: must be true or false`,
+    `${P}.peers[8].segmentation: must be true, false or auto`,
     `${P}.queue.slots: must be an integer from 1 to`,
   ];
   for (const e of expect) assert.ok(ps.some((p) => p.startsWith(e)), `missing '${e}' in:\n${ps.join('\n')}`);
@@ -111,7 +111,17 @@ test('both address and ipAddress, unknown keys, oversized queue', () => {
   assert.ok(ps.some((p) => p.includes('slots x slotBytes')));
 });
 
-test('segmentation (UDP GSO) is off unless a vxlan peer asks for it', () => {
-  const m = parseMirroringConfig({ peers: [{ address: '192.0.2.60', protocol: 'vxlan' }, { address: '192.0.2.61', protocol: 'vxlan', segmentation: true }] });
-  assert.deepEqual(m.peers.map((p) => p.segmentation), [false, true]);
+test('segmentation (UDP GSO): auto by default for vxlan peers, as written when given; never for gre', () => {
+  const m = parseMirroringConfig({
+    peers: [
+      { address: '192.0.2.60', protocol: 'vxlan' },
+      { address: '192.0.2.61', protocol: 'vxlan', segmentation: true },
+      { address: '192.0.2.62', protocol: 'vxlan', segmentation: false },
+      { address: '192.0.2.63', protocol: 'vxlan', segmentation: 'auto' },
+      { address: '192.0.2.64', protocol: 'gre' },
+      { address: '192.0.2.65', protocol: 'gre', segmentation: 'auto' },
+      { address: '192.0.2.66', protocol: 'gre', segmentation: false },
+    ],
+  });
+  assert.deepEqual(m.peers.map((p) => p.segmentation), ['auto', true, false, 'auto', false, false, false]);
 });

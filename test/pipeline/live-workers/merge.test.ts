@@ -16,7 +16,7 @@ function snap(frames: number, sent: number, connected: boolean): LiveWorkerSnaps
       junction: {
         counters: { mirrorOffered: frames, mirrorCopies: sent, redirected: 0, redirectDrops: 0, returned: 0, returnedDropped: 0 },
         mirroring: [
-          { address: '192.0.2.9', protocol: 'vxlan', enabled: true, connected, transportError: connected ? null : 'EPERM', queued: 0, sent, dropped: 1, truncated: 0, bytes: sent * 64, filtered: 0, errors: 0 },
+          { address: '192.0.2.9', protocol: 'vxlan', enabled: true, connected, transportError: connected ? null : 'EPERM', segmented: false, queued: 0, sent, dropped: 1, truncated: 0, bytes: sent * 64, filtered: 0, errors: 0 },
         ],
         mirrorProblems: connected ? [] : ['192.0.2.9 (vxlan): EPERM'],
         redirection: null,

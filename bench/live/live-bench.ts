@@ -154,7 +154,7 @@ async function main(): Promise<number> {
         const b = res?.best;
         const figure = b ? `${fmt(rateOf(res)).padStart(10)} pkt/s  loss ${b.lossPct.toFixed(3)}%` : `none under ${MAX_LOSS_PCT}% loss`;
         const each = (rounds.get(name) ?? []).map(fmt).join(' / ');
-        console.log(`  ${label(name).padEnd(56)} ${figure}${res?.senderBound ? '  (sender-bound: kept up flat out)' : ''}  [best of rounds: ${each}]`);
+        console.log(`  ${label(name).padEnd(62)} ${figure}${res?.senderBound ? '  (sender-bound: kept up flat out)' : ''}  [best of rounds: ${each}]`);
       }
     }
 

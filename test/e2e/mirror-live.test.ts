@@ -10,10 +10,9 @@
 // gateway's counters agree with what arrived.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { NetnsLab } from './_support/netns.js';
-import { DEVICE_IP, canRunLab, runClients, settle, startGateway, startServers, tempDir } from './_support/lab-traffic.js';
+import { DEVICE_IP, canRunLab, runClients, settle, startGateway, startServers, tempDir, tsharkCount } from './_support/lab-traffic.js';
 import { attachToGateway, buildVpg, readPcapFrames, routeDevicesIntoTun, startPcap, stoppedSummary, writeJunctionConfig } from './_support/junction-lab.js';
 
 const TRUNCATE = 100;
@@ -71,12 +70,6 @@ function parseCopy(f: Buffer): Copy | null {
 }
 
 const hexSorted = (frames: Buffer[]) => frames.map((b) => b.toString('hex')).sort();
-
-function tsharkCount(pcap: string, filter: string): number {
-  const r = spawnSync('tshark', ['-r', pcap, '-Y', filter, '-T', 'fields', '-e', 'frame.number'], { encoding: 'utf8', timeout: 30_000 });
-  assert.equal(r.status, 0, `tshark -r failed: ${r.stderr}`);
-  return r.stdout.split('\n').filter((l) => l.trim() !== '').length;
-}
 
 describe('e2e: Mirroring in the live gateway (GRE and VXLAN peers)', { timeout: 120_000 }, () => {
   it('the peer namespace receives every copy; inner frames equal the forwarded frames', async (t) => {

@@ -12,19 +12,12 @@
 // once; the probes kept the peer healthy.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { NetnsLab } from './_support/netns.js';
-import { DEVICE_IMSI, canRunLab, settle, startGateway, tempDir, writeConfig, indent4 } from './_support/lab-traffic.js';
+import { DEVICE_IMSI, canRunLab, settle, startGateway, tempDir, tsharkCount, writeConfig, indent4 } from './_support/lab-traffic.js';
 import { appliance, startPcap, stoppedSummary, twoApplianceRedirection } from './_support/junction-lab.js';
 
 const N = 20;
-
-function tsharkCount(pcap: string, filter: string): number {
-  const r = spawnSync('tshark', ['-r', pcap, '-Y', filter, '-T', 'fields', '-e', 'frame.number'], { encoding: 'utf8', timeout: 30_000 });
-  assert.equal(r.status, 0, `tshark -r failed: ${r.stderr}`);
-  return r.stdout.split('\n').filter((l) => l.trim() !== '').length;
-}
 
 interface SenderResult {
   sent: number;

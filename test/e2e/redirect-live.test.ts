@@ -12,9 +12,8 @@
 // probes), and no packet is lost once switched.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { DEVICE_IP, HTTP_BODY, SERVER_IP, canRunLab, settle } from './_support/lab-traffic.js';
+import { DEVICE_IP, HTTP_BODY, SERVER_IP, assertHttpThroughAppliance, canRunLab, settle, tsharkCount } from './_support/lab-traffic.js';
 import { startPcap, startRedirectLab, stoppedSummary, twoApplianceRedirection, type RedirectPeerSummary } from './_support/junction-lab.js';
 
 const PING_INTERVAL_MS = 20;
@@ -23,12 +22,6 @@ const PING_COUNT = 200;
 const MAX_GAP_MS = 1600;
 
 const JUNCTION = twoApplianceRedirection();
-
-function tsharkCount(pcap: string, filter: string): number {
-  const r = spawnSync('tshark', ['-r', pcap, '-Y', filter, '-T', 'fields', '-e', 'frame.number'], { encoding: 'utf8', timeout: 30_000 });
-  assert.equal(r.status, 0, `tshark -r failed: ${r.stderr}`);
-  return r.stdout.split('\n').filter((l) => l.trim() !== '').length;
-}
 
 
 describe('e2e: Redirection through a kernel appliance, failover to the standby', { timeout: 120_000 }, () => {
@@ -45,11 +38,7 @@ describe('e2e: Redirection through a kernel appliance, failover to the standby',
     assert.equal(curl.out, HTTP_BODY);
     await settle(300);
     await cap1.stop('SIGINT');
-    // each packet crosses the appliance's vxlan twice (in from the gateway, back out to it)
-    const up = tsharkCount(pcap1, `ip.src == ${DEVICE_IP} && tcp.dstport == 8080`);
-    const down = tsharkCount(pcap1, `ip.dst == ${DEVICE_IP} && tcp.srcport == 8080`);
-    t.diagnostic(`primary appliance saw the HTTP flow: ${up} uplink, ${down} downlink frames`);
-    assert.ok(up >= 2 * 4 && down >= 2 * 4, `the HTTP exchange went through the primary (${up} up, ${down} down)`);
+    assertHttpThroughAppliance(t, pcap1, DEVICE_IP);
 
     // 2. failover under a steady ping
     const pcap2 = join(dir, 'ap2.pcap');

@@ -17,21 +17,14 @@
 // multicast back, which would make redirected ≠ returned for reasons that are not the data path.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NetnsLab } from './_support/netns.js';
-import { DEVICE_IMSI, DEVICE_IP, HTTP_BODY, SERVER_IP, buildRouted, canRunLab, fleetHead, reportTotals, routeThroughTuns, settle, startCapture, startGateway, startServers, tempDir, tsharkCounts } from './_support/lab-traffic.js';
+import { DEVICE_IMSI, DEVICE_IP, HTTP_BODY, SERVER_IP, buildRouted, canRunLab, fleetHead, reportTotals, routeThroughTuns, settle, startCapture, startGateway, startServers, tempDir, tsharkCount, tsharkCounts } from './_support/lab-traffic.js';
 import { appliance, startPcap, stoppedSummary } from './_support/junction-lab.js';
 import { DEV6, SRV6, addRoutedIpv6, enableIpv6, startHttp6, tsharkCounts6 } from './_support/ipv6-lab.js';
 
 const IMSI6 = '001010000000066';
-
-function tsharkCount(pcap: string, filter: string): number {
-  const r = spawnSync('tshark', ['-r', pcap, '-Y', filter, '-T', 'fields', '-e', 'frame.number'], { encoding: 'utf8', timeout: 30_000 });
-  assert.equal(r.status, 0, `tshark -r failed: ${r.stderr}`);
-  return r.stdout.split('\n').filter((l) => l.trim() !== '').length;
-}
 
 describe('e2e: Redirection in routed mode (two TUNs), IPv4 and IPv6 device', { timeout: 120_000 }, () => {
   it('curl, curl -6, ping, ping -6 go through the appliance both ways; reports match tshark', async (t) => {

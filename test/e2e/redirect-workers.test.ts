@@ -13,10 +13,9 @@
 // between, a SIGHUP reload changing the redirection (probe interval) reaches both workers.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEVICE_IP, HTTP_BODY, SERVER_IP, canRunLab, settle } from './_support/lab-traffic.js';
+import { DEVICE_IP, HTTP_BODY, SERVER_IP, assertHttpThroughAppliance, canRunLab, settle, tsharkCount } from './_support/lab-traffic.js';
 import { startPcap, startRedirectLab, stoppedSummary, twoApplianceRedirection, type RedirectPeerSummary } from './_support/junction-lab.js';
 import { flowWorkerOfIpv4 } from '../../src/io/native/index.js';
 import { probeOwner } from '../../src/actions/redirect/workers.js';
@@ -38,12 +37,6 @@ interface RedirectionLine {
   redirected: number;
   returned: number;
   peers: Array<RedirectPeerSummary & { prober?: number; probesSent: number }>;
-}
-
-function tsharkCount(pcap: string, filter: string): number {
-  const r = spawnSync('tshark', ['-r', pcap, '-Y', filter, '-T', 'fields', '-e', 'frame.number'], { encoding: 'utf8', timeout: 30_000 });
-  assert.equal(r.status, 0, `tshark -r failed: ${r.stderr}`);
-  return r.stdout.split('\n').filter((l) => l.trim() !== '').length;
 }
 
 /** Sequence numbers ping did not get an answer for, 1..count. */
@@ -88,10 +81,7 @@ describe('e2e: Redirection with gateway --workers 2 (vpg), failover to the stand
     assert.match(pings.out, /fails=0/, `every parallel ping got its answers: ${pings.out}\n${gateway.out}`);
     await settle(300);
     await cap1.stop('SIGINT');
-    const up = tsharkCount(pcap1, `ip.src == ${DEVICE_IP} && tcp.dstport == 8080`);
-    const down = tsharkCount(pcap1, `ip.dst == ${DEVICE_IP} && tcp.srcport == 8080`);
-    t.diagnostic(`primary appliance saw the HTTP flow: ${up} uplink, ${down} downlink frames`);
-    assert.ok(up >= 2 * 4 && down >= 2 * 4, `the HTTP exchange went through the primary (${up} up, ${down} down)`);
+    assertHttpThroughAppliance(t, pcap1, DEVICE_IP);
     for (const a of EXTRA) {
       // 2 echo requests and 2 replies, each crossing the appliance twice
       const n = tsharkCount(pcap1, `icmp && ((ip.src == ${DEVICE_IP} && ip.dst == ${a}) || (ip.src == ${a} && ip.dst == ${DEVICE_IP}))`);

@@ -120,6 +120,25 @@ export function runClients(lab: NetnsLab, ns: string): ClientResults {
   return { http: curl.out, ping: ping.out, mqtt: pub.status };
 }
 
+/** Frames in a pcap that match a tshark display filter. */
+export function tsharkCount(pcap: string, filter: string): number {
+  const r = spawnSync('tshark', ['-r', pcap, '-Y', filter, '-T', 'fields', '-e', 'frame.number'], { encoding: 'utf8', timeout: 30_000 });
+  assert.equal(r.status, 0, `tshark -r failed: ${r.stderr}`);
+  return r.stdout.split('\n').filter((l) => l.trim() !== '').length;
+}
+
+/**
+ * Asserts that an appliance's capture holds the device's HTTP exchange with the lab server (port 8080)
+ * both ways: every packet crosses the appliance's VXLAN twice (in from the gateway, back out to it), so
+ * a curl's handshake, request, answer and teardown give at least 8 frames each way.
+ */
+export function assertHttpThroughAppliance(t: TestContext, pcap: string, deviceIp: string): void {
+  const up = tsharkCount(pcap, `ip.src == ${deviceIp} && tcp.dstport == 8080`);
+  const down = tsharkCount(pcap, `ip.dst == ${deviceIp} && tcp.srcport == 8080`);
+  t.diagnostic(`primary appliance saw the HTTP flow: ${up} uplink, ${down} downlink frames`);
+  assert.ok(up >= 2 * 4 && down >= 2 * 4, `the HTTP exchange went through the primary (${up} up, ${down} down)`);
+}
+
 /** Packets and IP bytes (sum of ip.len) to or from addr in a pcap, as tshark counts them. */
 export function tsharkCounts(pcap: string, addr: string): { packets: number; bytes: number } {
   const r = spawnSync('tshark', ['-r', pcap, '-Y', `ip.addr==${addr}`, '-T', 'fields', '-e', 'ip.len'], { encoding: 'utf8', timeout: 30_000 });

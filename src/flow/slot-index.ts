@@ -1,22 +1,36 @@
 // The hash index of the flow table: flow hash → flow index, open addressing with linear probing.
-// Power-of-two slot count >= 1.5 x capacity (load <= 2/3). Each slot is two int32 words in the same
-// cache line: [2s] flow index (-1 = empty) and [2s + 1] the flow's hash. Deletion is backward-shift
-// (later entries of the probe run move into the hole), so there are no tombstones and probe lengths
-// do not grow with churn. The probe-and-compare loop itself lives in FlowTable.track (it needs the keys).
+// Power-of-two slot count, load <= 2/3. Each slot is two int32 words in the same cache line: [2s] flow
+// index (-1 = empty) and [2s + 1] the flow's hash. Deletion is backward-shift (later entries of the
+// probe run move into the hole), so there are no tombstones and probe lengths do not grow with churn.
+// The probe-and-compare loop itself lives in FlowTable.track (it needs the keys).
+//
+// The slot array grows with the live flows (doubling, up to 1.5 x capacity rounded up to a power of
+// two) rather than being sized for the capacity up front: every packet reads a slot at a random
+// place, and an array sized for the flows that are live (a replay of 4,000 devices has ~50k at a
+// time in a table of 1M capacity) stays in the CPU's cache, where one sized for capacity does not.
+
+/** Slots of a new index (it grows from there). */
+const INITIAL_SLOTS = 1024;
 
 export class SlotIndex {
-  readonly slots: Int32Array;
-  readonly mask: number;
+  slots: Int32Array;
+  mask: number;
   /** Slot of each flow index (valid while the flow is live). */
   readonly slotOf: Int32Array;
+  /** Occupied slots. */
+  private used = 0;
+  /** `used` above which the array doubles (2/3 of the slots), or Infinity once at its largest. */
+  private growAt = 0;
+  private readonly maxSlots: number;
 
   constructor(capacity: number) {
     let n = 8;
     while (n < capacity * 1.5) n *= 2;
-    this.slots = new Int32Array(n * 2);
-    this.mask = n - 1;
+    this.maxSlots = n;
     this.slotOf = new Int32Array(capacity);
-    this.clear();
+    this.slots = new Int32Array(0);
+    this.mask = 0;
+    this.resize(Math.min(n, INITIAL_SLOTS));
   }
 
   /** The first empty slot of h's probe run. There always is one (load <= 2/3). */
@@ -27,10 +41,33 @@ export class SlotIndex {
     return s;
   }
 
+  /** Puts flow idx (hash h) into slot s, an empty slot of h's probe run. May grow the array (and so
+   *  move every entry): slots and mask must be read again afterwards. */
   put(s: number, idx: number, h: number): void {
     this.slots[2 * s] = idx;
     this.slots[2 * s + 1] = h;
     this.slotOf[idx] = s;
+    if (++this.used > this.growAt) this.resize(2 * (this.mask + 1));
+  }
+
+  /** Rebuilds the index over n slots (a power of two), re-inserting every entry. */
+  private resize(n: number): void {
+    const old = this.slots;
+    const slots = new Int32Array(n * 2).fill(-1);
+    const mask = n - 1;
+    for (let o = 0; o < old.length; o += 2) {
+      const f = old[o];
+      if (f < 0) continue;
+      const h = old[o + 1];
+      let s = h & mask;
+      while (slots[2 * s] >= 0) s = (s + 1) & mask;
+      slots[2 * s] = f;
+      slots[2 * s + 1] = h;
+      this.slotOf[f] = s;
+    }
+    this.slots = slots;
+    this.mask = mask;
+    this.growAt = n >= this.maxSlots ? Infinity : Math.floor((n * 2) / 3);
   }
 
   /** Removes flow idx (backward shift). */
@@ -53,10 +90,12 @@ export class SlotIndex {
       }
     }
     slots[2 * hole] = -1;
+    this.used--;
   }
 
   clear(): void {
     for (let s = 0; s <= this.mask; s++) this.slots[2 * s] = -1;
+    this.used = 0;
   }
 
   /** Mean probe distance (slots from home) over occupied slots. */

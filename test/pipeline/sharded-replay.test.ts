@@ -11,7 +11,7 @@ import { writeSimCapture } from '../_support/sim-capture.js';
 
 const order = (a: InspectionReportOut, b: InspectionReportOut) => a.timestamp - b.timestamp || (a.recordId < b.recordId ? -1 : a.recordId > b.recordId ? 1 : 0);
 
-test('sharded replay on 2 and 3 workers gives the same reports and totals as one thread', async (t) => {
+test('sharded replay on 2 and 3 shards gives the same reports and totals as one thread, with and without a shard on the reading thread', async (t) => {
   const cap = await writeSimCapture({ devices: 15, durationSec: 100, seed: 21, startTimeUs: Date.UTC(2026, 0, 1) * 1000, scenarios: ['scanner'] });
   t.after(() => rmSync(cap.dir, { recursive: true, force: true }));
   const s = fleetSetup({ config: cap.config, intervalSec: 20 });
@@ -29,12 +29,15 @@ test('sharded replay on 2 and 3 workers gives the same reports and totals as one
   single.sort(order);
   assert.ok(single.length > 15);
 
-  for (const workers of [2, 3]) {
-    const res = await shardedReplay(cap.pcap, workers, { config: cap.config, intervalSec: 20, dpi: true });
-    assert.equal(res.stats.frames, p.stats.frames);
-    assert.equal(res.stats.ipPackets, p.stats.ipPackets);
-    assert.equal(res.stats.ipBytes, p.stats.ipBytes);
-    assert.equal(res.flows.created, p.flows.stats.created);
-    assert.deepEqual(res.reports, single, `${workers} workers`);
+  for (const shards of [2, 3]) {
+    for (const readerShard of [true, false]) {
+      const res = await shardedReplay(cap.pcap, shards, { config: cap.config, intervalSec: 20, dpi: true }, {}, { readerShard });
+      const what = `${shards} shards, readerShard ${readerShard}`;
+      assert.equal(res.stats.frames, p.stats.frames, what);
+      assert.equal(res.stats.ipPackets, p.stats.ipPackets, what);
+      assert.equal(res.stats.ipBytes, p.stats.ipBytes, what);
+      assert.equal(res.flows.created, p.flows.stats.created, what);
+      assert.deepEqual(res.reports, single, what);
+    }
   }
 });

@@ -1,14 +1,14 @@
-// One shard of a sharded replay: advances packet time on every frame (so every shard closes intervals
-// at the same times) and decodes and processes the frames the main thread assigned to this shard.
+// One shard (1 .. n-1; the reading thread is shard 0) of a sharded replay: advances packet time on
+// every frame (so every shard closes intervals at the same times) and decodes and processes the frames
+// the main thread assigned to this shard.
 import { parentPort, workerData } from 'node:worker_threads';
-import { Pipeline } from '../worker.js';
 import { decodeFrame } from '../../packet/decode.js';
 import { fleetSetup } from '../../cli/fleet-setup.js';
 import type { InspectionReportOut } from '../../export/inspection/report-builder.js';
 import type { FlowRecord } from '../../export/flows/flow-record.js';
 import type { EveRecord } from '../../export/records/eve/eve-types.js';
 import type { FromWorker, ShardWorkerData, ToWorker } from './messages.js';
-import { eveRecordsOf } from './flow-eve.js';
+import { shardPipeline } from './shard-pipeline.js';
 
 const { shard, shards, setup } = workerData as ShardWorkerData;
 const port = parentPort!;
@@ -19,25 +19,10 @@ try {
   const reports: InspectionReportOut[] = [];
   const flowRecords: FlowRecord[] = [];
   const eve: EveRecord[] = [];
-  const pipeline = new Pipeline({
-    operatorId: s.operatorId,
-    gatewayId: s.gatewayId,
-    intervalUs: s.intervalSec * 1e6,
-    // each shard holds about its share of the flows; keep headroom for an uneven split
-    flowCapacity: Math.ceil((s.flowCapacity * 2) / shards),
-    timeouts: s.config?.flowTable.timeouts,
-    devices: s.devices,
-    catalog: s.catalog,
-    topDestinations: s.config?.gateway.inspection.topDestinations,
-    dpi: setup.dpi,
-    onReport: (r) => reports.push(r),
-    onFlowEnd: setup.flows ? (f) => flowRecords.push(f) : undefined,
-    onFlowMeta: setup.eve
-      ? (flow, info) => {
-          // flow ids count per shard: spread them so they stay unique across shards
-          for (const r of eveRecordsOf(flow, { ...info, flowId: info.flowId * shards + shard }, s.gatewayId, s.operatorId)) eve.push(r);
-        }
-      : undefined,
+  const pipeline = shardPipeline(s, setup, shard, shards, {
+    report: (r) => reports.push(r),
+    flow: (f) => flowRecords.push(f),
+    eve: (r) => eve.push(r),
   });
   const out = () => ({ reports: reports.splice(0), flowRecords: flowRecords.splice(0), eve: eve.splice(0) });
   const p = pipeline.view;

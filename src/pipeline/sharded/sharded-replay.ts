@@ -1,8 +1,13 @@
-// Replays a capture on several worker threads. The main thread reads the file into shared chunks,
-// decodes each frame once to pick its shard (by device, see ../shard.ts), and sends each batch
-// (offsets and shard numbers; the bytes are shared, not copied) to every worker. Reports are gathered and returned in a stable order (interval end,
-// then record id), so the output does not depend on thread timing.
+// Replays a capture as n shards (by device, see ../shard.ts). The reading thread reads the file into
+// shared chunks and decodes each frame once, to pick its shard, and sends each batch (offsets and shard
+// numbers; the bytes are shared, not copied) to the workers. On a machine with more cores than shards,
+// n workers process the shards and the reading thread only reads. With no core to spare, the reading
+// thread processes shard 0 itself and n - 1 workers the rest: a reader that only dispatched left one
+// thread too many fighting over the cores (on 2 cores, a reader and two workers ran slower than one
+// thread alone). Reports are gathered and returned in a stable order (interval end, then record id), so
+// the output does not depend on thread timing.
 import { Worker } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
 import { openCapture } from '../../io/capture-reader.js';
 import { CaptureError, FleetgateError } from '../../core/errors.js';
 import type { InspectionReportOut } from '../../export/inspection/report-builder.js';
@@ -12,6 +17,7 @@ import { PacketView } from '../../core/packet-view.js';
 import { decodeFrame } from '../../packet/decode.js';
 import { shardOf } from '../shard.js';
 import { fleetSetup } from '../../cli/fleet-setup.js';
+import { shardPipeline } from './shard-pipeline.js';
 
 /** Batches a worker may have queued before the reader waits for it. */
 const MAX_IN_FLIGHT = 4;
@@ -42,8 +48,19 @@ export interface ShardedRecordHandlers {
   pause?: () => Promise<void> | null;
 }
 
-export async function shardedReplay(path: string, shards: number, setup: ShardSetup, handlers: ShardedRecordHandlers = {}): Promise<ShardedResult> {
-  if (!Number.isInteger(shards) || shards < 2) throw new FleetgateError('FG_ERR_USAGE', 'a sharded replay needs at least 2 workers');
+export interface ShardedOptions {
+  /** The reading thread processes shard 0 (default: when the machine has no more cores than shards). */
+  readerShard?: boolean;
+}
+
+export async function shardedReplay(
+  path: string,
+  shards: number,
+  setup: ShardSetup,
+  handlers: ShardedRecordHandlers = {},
+  opts: ShardedOptions = {},
+): Promise<ShardedResult> {
+  if (!Number.isInteger(shards) || shards < 2 || shards > 255) throw new FleetgateError('FG_ERR_USAGE', 'a sharded replay needs 2 to 255 threads');
   const reports: InspectionReportOut[] = [];
   const take = (m: ShardRecords) => {
     for (const r of m.reports) {
@@ -53,14 +70,25 @@ export async function shardedReplay(path: string, shards: number, setup: ShardSe
     if (handlers.onFlow) for (const f of m.flowRecords) handlers.onFlow(f);
     if (handlers.onEve) for (const r of m.eve) handlers.onEve(r);
   };
-  // the main thread decodes each frame once to decide its shard; workers decode only their own
-  const devices = fleetSetup(setup).devices;
-  const view = new PacketView();
+  // the main thread decodes each frame once to decide its shard, and processes shard 0's; workers
+  // decode only their own
+  const fleet = fleetSetup(setup);
+  const devices = fleet.devices;
+  const readerShard = opts.readerShard ?? availableParallelism() <= shards;
+  const local = !readerShard ? null : shardPipeline(fleet, setup, 0, shards, {
+    report: (r) => {
+      reports.push(r);
+      handlers.onReport?.(r);
+    },
+    flow: (f) => handlers.onFlow?.(f),
+    eve: (r) => handlers.onEve?.(r),
+  });
+  const view = local?.view ?? new PacketView();
   let failure: Error | null = null;
   // set once the reader is open: counts a worker's ack of batch `seq` toward freeing its chunk
   let acked: (seq: number) => void = () => {};
   const handles: ShardHandle[] = [];
-  for (let shard = 0; shard < shards; shard++) {
+  for (let shard = readerShard ? 1 : 0; shard < shards; shard++) {
     const worker = new Worker(new URL('./replay-worker.js', import.meta.url), { workerData: { shard, shards, setup } });
     const h: ShardHandle = { worker, inFlight: 0, wake: null, done: null as never };
     h.done = new Promise((resolve, reject) => {
@@ -120,8 +148,12 @@ export async function shardedReplay(path: string, shards: number, setup: ShardSe
       const n = b.count;
       const shard = new Uint8Array(n);
       for (let i = 0; i < n; i++) {
-        decodeFrame(view, b.buf, b.off[i], b.capLen[i], b.wireLen[i], b.tsUs[i], b.linkType[i], b.ifIndex[i]);
-        shard[i] = shardOf(view, devices, shards);
+        const ts = b.tsUs[i];
+        local?.advanceTime(ts);
+        decodeFrame(view, b.buf, b.off[i], b.capLen[i], b.wireLen[i], ts, b.linkType[i], b.ifIndex[i]);
+        const s = shardOf(view, devices, shards);
+        shard[i] = s;
+        if (s === 0 && local) local.processDecoded();
       }
       // the reader reuses its FrameBatch arrays: send copies of the offsets, share the bytes
       const msg: ToWorker = {
@@ -161,7 +193,10 @@ export async function shardedReplay(path: string, shards: number, setup: ShardSe
     await reader.close();
   }
   for (const h of handles) h.worker.postMessage({ type: 'end' } satisfies ToWorker);
+  // shard 0 ends its flows while the workers end theirs
+  local?.finish();
   const results = await Promise.all(handles.map((h) => h.done));
+  if (local) results.push({ stats: local.stats, flows: { created: local.flows.stats.created, evicted: local.flows.stats.evicted } });
 
   const stats = results.map((r) => r.stats).reduce(sumStats);
   const flows = results.map((r) => r.flows).reduce((a, b) => ({ created: a.created + b.created, evicted: a.evicted + b.evicted }));

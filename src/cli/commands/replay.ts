@@ -34,8 +34,9 @@ options:
   --spool <dir>           durable spool for the outputs: records wait there until their destination
                           acknowledges them, across restarts
   --no-dpi                flows and Inspection only: applications named by port, no DPI
-  --workers <n>           replay on n worker threads, sharded by device (default 1); the same records
-                          as one thread (flows and EVE records arrive in another order)
+  --workers <n>           replay as n shards by device on worker threads (default 1; with n cores or
+                          fewer, this thread is one of them); the same records as one thread (flows
+                          and EVE records arrive in another order)
   --quiet                 no summary on standard error`;
 
 export async function run(argv: string[]): Promise<number> {

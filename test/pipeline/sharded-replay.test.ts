@@ -38,6 +38,13 @@ test('sharded replay on 2 and 3 shards gives the same reports and totals as one 
       assert.equal(res.stats.ipBytes, p.stats.ipBytes, what);
       assert.equal(res.flows.created, p.flows.stats.created, what);
       assert.deepEqual(res.reports, single, what);
+      assert.equal(res.reportCount, single.length, what);
     }
   }
+  // streamed: the same reports in the same order through the handler, none kept in the result
+  const streamed: InspectionReportOut[] = [];
+  const res = await shardedReplay(cap.pcap, 2, { config: cap.config, intervalSec: 20, dpi: true }, { onOrderedReport: (r) => streamed.push(r) });
+  assert.deepEqual(streamed, single);
+  assert.deepEqual(res.reports, []);
+  assert.equal(res.reportCount, single.length);
 });

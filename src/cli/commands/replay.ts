@@ -152,9 +152,14 @@ async function runSharded(
   const wantEve = !!records || !!toOutputs?.wants('eve');
   let eveSeq = 0;
   let res;
+  const out = files.out ? new JsonlWriter(files.out) : null;
   try {
     res = await shardedReplay(path, workers, { ...shardSetup, flows: wantFlows, eve: wantEve }, {
       pause: toOutputs ? () => toOutputs.pause() : undefined,
+      onOrderedReport: (r) => {
+        if (out) out.write(r);
+        else process.stdout.write(JSON.stringify(r) + '\n');
+      },
       onReport: toOutputs ? (r) => toOutputs.emit('inspection', r.recordId, r, r.timestamp) : undefined,
       onFlow: wantFlows
         ? (f) => {
@@ -170,13 +175,8 @@ async function runSharded(
         : undefined,
     });
     totals = res.stats;
-    const out = files.out ? new JsonlWriter(files.out) : null;
-    for (const r of res.reports) {
-      if (out) out.write(r);
-      else process.stdout.write(JSON.stringify(r) + '\n');
-    }
-    out?.close();
   } finally {
+    out?.close();
     flowsOut?.close();
     records?.close();
     await outputs?.close(Number(process.env.FLEETGATE_OUTPUT_DRAIN_MS ?? 30_000));
@@ -187,7 +187,7 @@ async function runSharded(
     console.error(
       `replayed ${s.frames} frames (${s.ipPackets} IP packets, ${s.ipBytes} IP bytes) in ${secs.toFixed(2)} s ` +
         `(${Math.round(s.frames / Math.max(secs, 1e-9))} packets/s) on ${workers} workers; flows ${res.flows.created}, ` +
-        `reports ${res.reports.length}, evicted ${res.flows.evicted}`,
+        `reports ${res.reportCount}, evicted ${res.flows.evicted}`,
     );
     if (toOutputs) printOutputCounters(toOutputs);
   }

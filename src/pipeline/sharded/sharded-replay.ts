@@ -5,7 +5,8 @@
 // thread processes shard 0 itself and n - 1 workers the rest: a reader that only dispatched left one
 // thread too many fighting over the cores (on 2 cores, a reader and two workers ran slower than one
 // thread alone). Reports are gathered and returned in a stable order (interval end, then record id), so
-// the output does not depend on thread timing.
+// the output does not depend on thread timing, each interval's as soon as every shard has closed it
+// (report-orderer.ts).
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { openCapture } from '../../io/capture-reader.js';
@@ -18,13 +19,17 @@ import { decodeFrame } from '../../packet/decode.js';
 import { shardOf } from '../shard.js';
 import { fleetSetup } from '../../cli/fleet-setup.js';
 import { shardPipeline } from './shard-pipeline.js';
+import { ReportOrderer } from './report-orderer.js';
 
 /** Batches a worker may have queued before the reader waits for it. */
 const MAX_IN_FLIGHT = 4;
 const BATCH_FRAMES = 4096;
 
 export interface ShardedResult {
+  /** Every report in order (interval end, then record id); empty when `onOrderedReport` took them. */
   reports: InspectionReportOut[];
+  /** Reports produced. */
+  reportCount: number;
   stats: PipelineStats;
   flows: ShardFlowStats;
   captureError?: CaptureError;
@@ -40,6 +45,11 @@ interface ShardHandle {
 /** Called on the main thread as shards send their records (in arrival order, not sorted). */
 export interface ShardedRecordHandlers {
   onReport?: (r: InspectionReportOut) => void;
+  /**
+   * The reports in their stable order (interval end, then record id), each interval's as soon as every
+   * shard has closed it. Without it, the result's `reports` holds them all.
+   */
+  onOrderedReport?: (r: InspectionReportOut) => void;
   /** Finished flows: only with setup.flows. */
   onFlow?: (f: ShardRecords['flowRecords'][number]) => void;
   /** EVE-shaped records: only with setup.eve. */
@@ -62,9 +72,10 @@ export async function shardedReplay(
 ): Promise<ShardedResult> {
   if (!Number.isInteger(shards) || shards < 2 || shards > 255) throw new FleetgateError('FG_ERR_USAGE', 'a sharded replay needs 2 to 255 threads');
   const reports: InspectionReportOut[] = [];
+  const ordered = new ReportOrderer(handlers.onOrderedReport ?? ((r) => reports.push(r)));
   const take = (m: ShardRecords) => {
     for (const r of m.reports) {
-      reports.push(r);
+      ordered.add(r);
       handlers.onReport?.(r);
     }
     if (handlers.onFlow) for (const f of m.flowRecords) handlers.onFlow(f);
@@ -77,7 +88,7 @@ export async function shardedReplay(
   const readerShard = opts.readerShard ?? availableParallelism() <= shards;
   const local = !readerShard ? null : shardPipeline(fleet, setup, 0, shards, {
     report: (r) => {
-      reports.push(r);
+      ordered.add(r);
       handlers.onReport?.(r);
     },
     flow: (f) => handlers.onFlow?.(f),
@@ -130,7 +141,17 @@ export async function shardedReplay(
       reader.release(chunk);
     }
   };
+  // Once every worker has acked batch seq (workers ack in order, so every batch before it too), every
+  // shard has closed the intervals ending at or before the batch's frontier: their reports are all in.
+  const intervalUs = fleet.intervalSec * 1e6;
+  let maxTsUs = -Infinity;
+  const frontierOf = new Map<number, { left: number; endMs: number }>();
   acked = (seq: number) => {
+    const f = frontierOf.get(seq);
+    if (f && --f.left === 0) {
+      frontierOf.delete(seq);
+      ordered.release(f.endMs);
+    }
     const chunk = chunkOfSeq.get(seq);
     if (!chunk) return;
     const left = (pending.get(chunk) ?? 1) - 1;
@@ -149,6 +170,7 @@ export async function shardedReplay(
       const shard = new Uint8Array(n);
       for (let i = 0; i < n; i++) {
         const ts = b.tsUs[i];
+        if (ts > maxTsUs) maxTsUs = ts;
         local?.advanceTime(ts);
         decodeFrame(view, b.buf, b.off[i], b.capLen[i], b.wireLen[i], ts, b.linkType[i], b.ifIndex[i]);
         const s = shardOf(view, devices, shards);
@@ -174,6 +196,8 @@ export async function shardedReplay(
         current = b.buf;
         if (prev) settle(prev);
       }
+      // intervals close on a packet at or after their end, so the one open now starts at the frontier
+      frontierOf.set(msg.seq, { left: handles.length, endMs: Math.floor((Math.floor(maxTsUs / intervalUs) * intervalUs) / 1000) });
       pending.set(b.buf, (pending.get(b.buf) ?? 0) + handles.length);
       chunkOfSeq.set(msg.seq, b.buf);
       for (const h of handles) {
@@ -200,8 +224,9 @@ export async function shardedReplay(
 
   const stats = results.map((r) => r.stats).reduce(sumStats);
   const flows = results.map((r) => r.flows).reduce((a, b) => ({ created: a.created + b.created, evicted: a.evicted + b.evicted }));
-  reports.sort((a, b) => a.timestamp - b.timestamp || (a.recordId < b.recordId ? -1 : a.recordId > b.recordId ? 1 : 0));
-  return captureError ? { reports, stats, flows, captureError } : { reports, stats, flows };
+  ordered.releaseAll();
+  const out = { reports, reportCount: ordered.released, stats, flows };
+  return captureError ? { ...out, captureError } : out;
 }
 
 function sumStats(a: PipelineStats, b: PipelineStats): PipelineStats {

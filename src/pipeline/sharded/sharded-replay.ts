@@ -70,7 +70,7 @@ export async function shardedReplay(
   handlers: ShardedRecordHandlers = {},
   opts: ShardedOptions = {},
 ): Promise<ShardedResult> {
-  if (!Number.isInteger(shards) || shards < 2 || shards > 255) throw new FleetgateError('FG_ERR_USAGE', 'a sharded replay needs 2 to 255 threads');
+  if (!Number.isInteger(shards) || shards < 2 || shards > 255) throw new FleetgateError('FG_ERR_USAGE', 'a sharded replay needs 2 to 255 shards');
   const reports: InspectionReportOut[] = [];
   const ordered = new ReportOrderer(handlers.onOrderedReport ?? ((r) => reports.push(r)));
   const take = (m: ShardRecords) => {

@@ -1,4 +1,5 @@
-// The flow table: bidirectional flows in an open-addressing hash over typed arrays (struct of arrays).
+// The flow table: bidirectional flows in an open-addressing hash over typed arrays: one record per flow
+// for what every packet touches (key, counters, times), columns for the rest.
 //
 // - A flow has a stable index in [0, capacity) for its whole life; other stages keep their own
 //   per-flow columns indexed by it (allocate them with `capacity`).
@@ -66,12 +67,22 @@ export interface FlowTableStats {
 }
 
 const FREE = 255;
-/** Layout of FlowTable.counters: COUNTER_STRIDE numbers per flow. */
-export const COUNTER_STRIDE = 4;
+/**
+ * A flow's record: RECORD_BYTES in one buffer, seen as float64 (`counters`, COUNTER_STRIDE per flow) and
+ * as int32 (`keyWords`, KEY_STRIDE per flow). Float64 [0..3] the period's counters (C_*), [4] the time
+ * of the latest packet, [5] the time of the period's first packet; int32 [KEY_BASE..KEY_BASE + 11] the key.
+ * What a packet reads and writes - its key to compare, its counters and times - sits in one run of
+ * adjacent cache lines, instead of one line in each of several columns.
+ */
+const RECORD_BYTES = 96;
+/** Float64 numbers per flow in FlowTable.counters; the four counters are the first of them. */
+export const COUNTER_STRIDE = RECORD_BYTES / 8;
 export const C_PKTS_AB = 0;
 export const C_PKTS_BA = 1;
 export const C_BYTES_AB = 2;
 export const C_BYTES_BA = 3;
+const F_LAST_US = 4;
+const F_FIRST_US = 5;
 const MAX_CAPACITY = 1 << 25;
 /** dirBits flag: the current period (after an active-timeout restart) has no packet yet. */
 const PERIOD_EMPTY = 0x10;
@@ -83,11 +94,12 @@ const PERIOD_EMPTY = 0x10;
 const TOUCHED = 0x20;
 
 /**
- * Words per flow in `keyWords` (int32: same bits as the unsigned values): [0..3] side A address, [4..7] side B address (IPv4 in word 0),
+ * Int32 words per flow in `keyWords`; the key is the 12 words from KEY_BASE (int32: same bits as the
+ * unsigned values): [0..3] side A address, [4..7] side B address (IPv4 in word 0),
  * [8] portA | portB << 16, [9] proto | ipVersion << 8 | vlan << 16, [10] tunnelId, [11] tunnelKind.
- * The whole key sits in one record so a lookup touches one or two cache lines.
  */
-export const KEY_STRIDE = 12;
+export const KEY_STRIDE = RECORD_BYTES / 4;
+export const KEY_BASE = 12;
 
 export class FlowTable {
   readonly capacity: number;
@@ -104,7 +116,7 @@ export class FlowTable {
   readonly timeouts: Readonly<FlowTimeouts>;
   onEvict: ExpireCallback | null;
 
-  /** The flow keys, KEY_STRIDE words per flow (side A = first sender); addresses live only here. */
+  /** The flows' records as int32: the key at idx * KEY_STRIDE + KEY_BASE (side A = first sender); addresses live only here. */
   readonly keyWords: Int32Array;
   // The key's scalar fields again as columns (written at creation, for readers).
   readonly ipVersion: Uint8Array;
@@ -120,15 +132,12 @@ export class FlowTable {
   readonly hash: Int32Array;
 
   /**
-   * Counters of the current period (since creation or the last active-timeout restart), COUNTER_STRIDE
-   * per flow side by side, so that counting a packet and reading a flow's totals touch one cache line:
-   * [idx * 4 + C_PKTS_AB] packets A→B, C_PKTS_BA packets B→A, C_BYTES_AB / C_BYTES_BA IP-layer bytes
-   * (p.ipLen). Read them with pktsAB(idx) & co., or directly where it is hot.
+   * The flows' records as float64. Counters of the current period (since creation or the last
+   * active-timeout restart) side by side, so that counting a packet and reading a flow's totals touch
+   * one cache line: [idx * COUNTER_STRIDE + C_PKTS_AB] packets A→B, C_PKTS_BA packets B→A, C_BYTES_AB /
+   * C_BYTES_BA IP-layer bytes (p.ipLen). Read them with pktsAB(idx) & co., or directly where it is hot.
    */
   readonly counters: Float64Array;
-  /** Time (µs) of the period's first packet, and of the flow's latest packet. */
-  readonly firstUs: Float64Array;
-  readonly lastUs: Float64Array;
   /** TCP flags OR-ed per direction. */
   readonly tcpFlags0: Uint8Array;
   readonly tcpFlags1: Uint8Array;
@@ -172,16 +181,15 @@ export class FlowTable {
 
     this.ipVersion = new Uint8Array(cap);
     this.proto = new Uint8Array(cap);
-    this.keyWords = new Int32Array(cap * KEY_STRIDE);
+    const records = new ArrayBuffer(cap * RECORD_BYTES);
+    this.keyWords = new Int32Array(records);
+    this.counters = new Float64Array(records);
     this.portA = new Uint16Array(cap);
     this.portB = new Uint16Array(cap);
     this.vlan = new Uint16Array(cap);
     this.tunnelId = new Uint32Array(cap);
     this.tunnelKind = new Uint8Array(cap);
     this.hash = new Int32Array(cap);
-    this.counters = new Float64Array(cap * COUNTER_STRIDE);
-    this.firstUs = new Float64Array(cap);
-    this.lastUs = new Float64Array(cap);
     this.tcpFlags0 = new Uint8Array(cap);
     this.tcpFlags1 = new Uint8Array(cap);
     this.tcpState = new Uint8Array(cap);
@@ -293,12 +301,12 @@ export class FlowTable {
    */
   expire(nowUs: number, onExpire: ExpireCallback): void {
     const idle = this.idle;
-    const lastUs = this.lastUs;
+    const rec = this.counters;
     for (let c = 0; c < TIMEOUT_CLASS_COUNT; c++) {
       const limit = nowUs - this.idleUs[c];
       for (let guard = this.capacity; guard > 0; guard--) {
         const i = idle.head[c];
-        if (i < 0 || lastUs[i] > limit) break;
+        if (i < 0 || rec[i * COUNTER_STRIDE + F_LAST_US] > limit) break;
         onExpire(i, 'idle');
         this.stats.expired++;
         this.free(i);
@@ -308,8 +316,8 @@ export class FlowTable {
     const activeLimit = nowUs - this.activeUs;
     for (let guard = this.capacity; guard > 0; guard--) {
       const i = period.head[0];
-      if (i < 0 || this.firstUs[i] > activeLimit) break;
-      const c = this.counters;
+      if (i < 0 || rec[i * COUNTER_STRIDE + F_FIRST_US] > activeLimit) break;
+      const c = rec;
       const o = i * COUNTER_STRIDE;
       if (c[o + C_PKTS_AB] + c[o + C_PKTS_BA] > 0) {
         onExpire(i, 'active');
@@ -322,7 +330,7 @@ export class FlowTable {
         this.tcpFlags1[i] = 0;
       }
       // firstUs orders the period list until the next packet sets it to its own time
-      this.firstUs[i] = nowUs;
+      rec[o + F_FIRST_US] = nowUs;
       this.dirBits[i] |= PERIOD_EMPTY;
       period.moveToTail(0, i);
     }
@@ -371,6 +379,16 @@ export class FlowTable {
     }
   }
 
+  /** Time (µs) of the flow's latest packet. */
+  lastUsOf(idx: number): number {
+    return this.counters[idx * COUNTER_STRIDE + F_LAST_US];
+  }
+
+  /** Time (µs) of the current period's first packet. */
+  firstUsOf(idx: number): number {
+    return this.counters[idx * COUNTER_STRIDE + F_FIRST_US];
+  }
+
   /** Packets A→B (side A = the flow's first sender) in the current period. */
   pktsAB(idx: number): number {
     return this.counters[idx * COUNTER_STRIDE + C_PKTS_AB];
@@ -400,11 +418,11 @@ export class FlowTable {
 
   /** Writes side A's address into out16 (4 bytes for IPv4, 16 for IPv6); returns the byte count. */
   addrA(idx: number, out16: Uint8Array): number {
-    return this.writeAddr(idx * KEY_STRIDE, idx, out16);
+    return this.writeAddr(idx * KEY_STRIDE + KEY_BASE, idx, out16);
   }
 
   addrB(idx: number, out16: Uint8Array): number {
-    return this.writeAddr(idx * KEY_STRIDE + 4, idx, out16);
+    return this.writeAddr(idx * KEY_STRIDE + KEY_BASE + 4, idx, out16);
   }
 
   addrAText(idx: number): string {
@@ -433,12 +451,15 @@ export class FlowTable {
     return text;
   }
 
-  /** Total bytes of every typed array the table owns (columns, hash slots, lists, fragment table). */
+  /** Total bytes of every typed array the table owns (records, columns, hash slots, lists, fragment table). */
   memoryBytes(): number {
-    let n = 0;
+    // the records are one buffer seen through two views: count buffers, not views
+    const buffers = new Set<ArrayBufferLike>();
     for (const v of [...Object.values(this), ...Object.values(this.idle), ...Object.values(this.period), ...Object.values(this.frags), ...Object.values(this.index)]) {
-      if (ArrayBuffer.isView(v)) n += v.byteLength;
+      if (ArrayBuffer.isView(v)) buffers.add(v.buffer);
     }
+    let n = 0;
+    for (const b of buffers) n += b.byteLength;
     return n;
   }
 
@@ -483,7 +504,7 @@ export class FlowTable {
   /** 0 if flow f is k in its own direction, 1 if reversed, -1 if not k. */
   private matchDir(f: number, k: FlowKey): number {
     const w = this.keyWords;
-    const o = f * KEY_STRIDE;
+    const o = f * KEY_STRIDE + KEY_BASE;
     if (w[o + 9] !== (k.proto | (k.version << 8) | (k.vlan << 16)) || w[o + 10] !== k.tunnelId || w[o + 11] !== k.tunnelKind) {
       return -1;
     }
@@ -513,7 +534,7 @@ export class FlowTable {
   private sameHosts(f: number, dir: number, k: FlowKey): boolean {
     if (f < 0) return false;
     const w = this.keyWords;
-    const o = f * KEY_STRIDE;
+    const o = f * KEY_STRIDE + KEY_BASE;
     if (w[o + 9] !== (k.proto | (k.version << 8) | (k.vlan << 16)) || w[o + 10] !== k.tunnelId || w[o + 11] !== k.tunnelKind) {
       return false;
     }
@@ -534,7 +555,7 @@ export class FlowTable {
     this.ipVersion[idx] = k.version;
     this.proto[idx] = k.proto;
     const w = this.keyWords;
-    const o = idx * KEY_STRIDE;
+    const o = idx * KEY_STRIDE + KEY_BASE;
     w[o] = k.src[0];
     w[o + 1] = k.src[1];
     w[o + 2] = k.src[2];
@@ -559,8 +580,8 @@ export class FlowTable {
     c[co + 1] = 0;
     c[co + 2] = 0;
     c[co + 3] = 0;
-    this.firstUs[idx] = ts;
-    this.lastUs[idx] = ts;
+    c[co + F_FIRST_US] = ts;
+    c[co + F_LAST_US] = ts;
     this.tcpFlags0[idx] = 0;
     this.tcpFlags1[idx] = 0;
     this.tcpState[idx] = TcpState.NEW;
@@ -581,23 +602,23 @@ export class FlowTable {
    */
   private count(idx: number, dir: number, p: PacketView, tcp: boolean): void {
     const ts = p.tsUs;
+    const c = this.counters;
+    const o = idx * COUNTER_STRIDE;
     let bits = this.dirBits[idx] | TOUCHED;
     if (bits & PERIOD_EMPTY) {
-      this.firstUs[idx] = ts;
+      c[o + F_FIRST_US] = ts;
       bits &= ~PERIOD_EMPTY;
     }
-    if (ts > this.lastUs[idx]) this.lastUs[idx] = ts;
+    if (ts > c[o + F_LAST_US]) c[o + F_LAST_US] = ts;
     const flags = tcp ? p.tcpFlags & 0xff : 0;
     if (dir === 0) {
-      const o = idx * COUNTER_STRIDE;
-      this.counters[o + C_PKTS_AB]++;
-      this.counters[o + C_BYTES_AB] += p.ipLen;
+      c[o + C_PKTS_AB]++;
+      c[o + C_BYTES_AB] += p.ipLen;
       this.tcpFlags0[idx] |= flags;
       bits |= DirBit.SEEN_A | (flags & TcpFlag.FIN ? DirBit.FIN_A : 0);
     } else {
-      const o = idx * COUNTER_STRIDE;
-      this.counters[o + C_PKTS_BA]++;
-      this.counters[o + C_BYTES_BA] += p.ipLen;
+      c[o + C_PKTS_BA]++;
+      c[o + C_BYTES_BA] += p.ipLen;
       this.tcpFlags1[idx] |= flags;
       bits |= DirBit.SEEN_B | (flags & TcpFlag.FIN ? DirBit.FIN_B : 0);
     }
@@ -632,13 +653,13 @@ export class FlowTable {
     let bestCls = 0;
     for (let c = 0; c < TIMEOUT_CLASS_COUNT; c++) {
       const h = this.idle.head[c];
-      if (h >= 0 && (best < 0 || this.lastUs[h] < this.lastUs[best])) {
+      if (h >= 0 && (best < 0 || this.lastUsOf(h) < this.lastUsOf(best))) {
         best = h;
         bestCls = c;
       }
     }
     if (best < 0) return;
-    const timedOut = this.lastUs[best] + this.idleUs[bestCls] <= ts;
+    const timedOut = this.lastUsOf(best) + this.idleUs[bestCls] <= ts;
     if (timedOut) this.stats.expired++;
     else this.stats.evicted++;
     if (this.onEvict !== null) this.onEvict(best, timedOut ? 'idle' : 'evicted');

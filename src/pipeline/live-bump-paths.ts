@@ -28,7 +28,7 @@
 // flow's packets already at the peer then find no path (counted as noPath). Nothing is allocated per
 // packet (the store grows at most 8 times, doubling).
 import type { FlowTable } from '../flow/flow-table.js';
-import { KEY_STRIDE } from '../flow/flow-table.js';
+import { KEY_BASE, KEY_STRIDE } from '../flow/flow-table.js';
 import { FlowKey, loadFlowKey } from '../flow/flow-key.js';
 import { hashFlowKey, hashFragmentKey } from '../flow/flow-hash.js';
 import { SlotIndex } from '../flow/slot-index.js';
@@ -197,7 +197,7 @@ export class BumpPaths {
   private attach(idx: number, seq: number): number {
     const k = this.key;
     const w = this.flows.keyWords;
-    const o = idx * KEY_STRIDE;
+    const o = idx * KEY_STRIDE + KEY_BASE;
     for (let i = 0; i < 4; i++) {
       k.src[i] = w[o + i];
       k.dst[i] = w[o + 4 + i];

@@ -12,7 +12,7 @@ import type { FrameBatch } from '../core/frame-batch.js';
 import { TunnelKind } from '../core/layers.js';
 import { formatIP } from '../core/ip.js';
 import { decodeFrame } from '../packet/decode.js';
-import { FlowTable, KEY_STRIDE, type ExpireReason } from '../flow/flow-table.js';
+import { FlowTable, KEY_BASE, KEY_STRIDE, type ExpireReason } from '../flow/flow-table.js';
 import type { FlowTimeouts } from '../flow/timeouts.js';
 import type { DeviceDirectory } from '../control/devices/device-directory.js';
 import { AppCatalog } from '../classify/catalog/index.js';
@@ -227,7 +227,7 @@ export class Pipeline {
 
   private readonly onExpire = (idx: number, reason: ExpireReason): void => {
     const restarting = reason === 'active';
-    if (!restarting) this.classify.flowEnded(idx, this.flows.lastUs[idx]);
+    if (!restarting) this.classify.flowEnded(idx, this.flows.lastUsOf(idx));
     this.inspection.flowEnded(idx, restarting);
     const o = this.opts;
     if (o.onFlowEnd || o.onFlowMeta) {
@@ -265,8 +265,8 @@ export class Pipeline {
       pktsBA: f.pktsBA(idx),
       bytesAB: f.bytesAB(idx),
       bytesBA: f.bytesBA(idx),
-      firstUs: f.firstUs[idx],
-      lastUs: f.lastUs[idx],
+      firstUs: f.firstUsOf(idx),
+      lastUs: f.lastUsOf(idx),
       app: this.classify.labels.name(a.app[idx]),
       appMethod: APP_METHOD_NAMES[a.appMethod[idx]],
       endReason: reason,
@@ -290,7 +290,7 @@ export class Pipeline {
       const remoteSide = this.attrs.deviceSide[idx] === 0 ? 1 : 0;
       if (remoteSide === 0) f.addrA(idx, this.addrScratch);
       else f.addrB(idx, this.addrScratch);
-      const word = f.keyWords[idx * KEY_STRIDE + (remoteSide === 0 ? 0 : 4)];
+      const word = f.keyWords[idx * KEY_STRIDE + KEY_BASE + (remoteSide === 0 ? 0 : 4)];
       const port = remoteSide === 0 ? f.portA[idx] : f.portB[idx];
       return this.destinations.get(f.ipVersion[idx], this.addrScratch, word, port, f.proto[idx]);
     },

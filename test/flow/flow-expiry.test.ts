@@ -104,7 +104,7 @@ test('active timeout: reported, stays, counters restart', () => {
   const again = t.track(packet(u(75, true)));
   assert.equal(again, idx);
   assert.equal(t.pktsBA(idx), 1);
-  assert.equal(t.firstUs[idx], 75 * S);
+  assert.equal(t.firstUsOf(idx), 75 * S);
   got.length = 0;
   t.expire(134 * S, cb);
   assert.deepEqual(got, [], 'period started at 75 s');

@@ -31,8 +31,8 @@ test('both directions land in one flow with per-direction counters', () => {
   assert.equal(t.bytesBA(i0), 1560);
   assert.equal(t.tcpFlags0[i0], SYN | ACK | PSH);
   assert.equal(t.tcpFlags1[i0], SYN | ACK);
-  assert.equal(t.firstUs[i0], 1_000_000);
-  assert.equal(t.lastUs[i0], 1_500_000);
+  assert.equal(t.firstUsOf(i0), 1_000_000);
+  assert.equal(t.lastUsOf(i0), 1_500_000);
   assert.equal(t.tcpState[i0], TcpState.ESTABLISHED);
   assert.equal(t.seq[i0], 0);
   assert.equal(t.keyText(i0), 'TCP 10.0.0.1:40000 <-> 1.2.3.4:443');

@@ -12,7 +12,7 @@ import { buildInspectionReport, type InspectionReportOut, type ReportContext, ty
 /** The flow-table columns the aggregator reads (indexed by flow index). */
 export interface FlowCounters {
   readonly capacity: number;
-  /** COUNTER_STRIDE numbers per flow: packets A→B, B→A, bytes A→B, B→A (flow-table.ts). */
+  /** COUNTER_STRIDE numbers per flow, the first four packets A→B, B→A, bytes A→B, B→A (flow-table.ts). */
   readonly counters: Float64Array;
   forEachActive(fn: (idx: number) => void): void;
   /** Every live flow counted since the previous call (the flows whose counters may have changed). */
@@ -48,6 +48,9 @@ export interface AggregatorOptions extends ReportContext {
   topDestinations?: number;
 }
 
+/** Numbers per flow in `reported`: the four counters, as in FlowCounters.counters. */
+const REPORTED_STRIDE = 4;
+
 export class InspectionAggregator {
   /** What was reported of each flow's counters, laid out as FlowCounters.counters (one cache line read). */
   private readonly reported: Float64Array;
@@ -72,7 +75,7 @@ export class InspectionAggregator {
     private readonly emit: (r: InspectionReportOut) => void,
   ) {
     const n = flows.capacity;
-    this.reported = new Float64Array(n * COUNTER_STRIDE);
+    this.reported = new Float64Array(n * REPORTED_STRIDE);
   }
 
   /** Start of the interval open now (µs), or -1 before the first packet. Every interval ending at or
@@ -126,7 +129,7 @@ export class InspectionAggregator {
   flowCreated(idx: number): void {
     if (idx >= this.destOf.length) growDense(this.destOf, idx, undefined);
     this.destOf[idx] = undefined;
-    this.reported.fill(0, idx * COUNTER_STRIDE, idx * COUNTER_STRIDE + COUNTER_STRIDE);
+    this.reported.fill(0, idx * REPORTED_STRIDE, idx * REPORTED_STRIDE + REPORTED_STRIDE);
     const dev = this.describe.device(idx);
     if (dev >= 0) this.acc(dev).newFlows++;
   }
@@ -135,7 +138,7 @@ export class InspectionAggregator {
   flowEnded(idx: number, restarting: boolean): void {
     this.takeDelta(idx);
     if (restarting) {
-      this.reported.fill(0, idx * COUNTER_STRIDE, idx * COUNTER_STRIDE + COUNTER_STRIDE);
+      this.reported.fill(0, idx * REPORTED_STRIDE, idx * REPORTED_STRIDE + REPORTED_STRIDE);
     }
   }
 
@@ -167,15 +170,16 @@ export class InspectionAggregator {
     const c = this.flows.counters;
     const r = this.reported;
     const o = idx * COUNTER_STRIDE;
-    const p0 = c[o + C_PKTS_AB] - r[o + C_PKTS_AB];
-    const p1 = c[o + C_PKTS_BA] - r[o + C_PKTS_BA];
+    const q = idx * REPORTED_STRIDE;
+    const p0 = c[o + C_PKTS_AB] - r[q + C_PKTS_AB];
+    const p1 = c[o + C_PKTS_BA] - r[q + C_PKTS_BA];
     if (p0 === 0 && p1 === 0) return;
-    const b0 = c[o + C_BYTES_AB] - r[o + C_BYTES_AB];
-    const b1 = c[o + C_BYTES_BA] - r[o + C_BYTES_BA];
-    r[o] = c[o];
-    r[o + 1] = c[o + 1];
-    r[o + 2] = c[o + 2];
-    r[o + 3] = c[o + 3];
+    const b0 = c[o + C_BYTES_AB] - r[q + C_BYTES_AB];
+    const b1 = c[o + C_BYTES_BA] - r[q + C_BYTES_BA];
+    r[q] = c[o];
+    r[q + 1] = c[o + 1];
+    r[q + 2] = c[o + 2];
+    r[q + 3] = c[o + 3];
     const dev = this.describe.device(idx);
     if (dev < 0) return;
     const d = this.delta;

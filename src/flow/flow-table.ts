@@ -451,14 +451,18 @@ export class FlowTable {
     return text;
   }
 
-  /** Total bytes of every typed array the table owns (records, columns, hash slots, lists, fragment table). */
+  /**
+   * Bytes of every typed array the table owns (records, columns, hash slots, lists, fragment table)
+   * once it is full: the hash index, which grows with the live flows, is counted at its largest.
+   */
   memoryBytes(): number {
     // the records are one buffer seen through two views: count buffers, not views
     const buffers = new Set<ArrayBufferLike>();
     for (const v of [...Object.values(this), ...Object.values(this.idle), ...Object.values(this.period), ...Object.values(this.frags), ...Object.values(this.index)]) {
       if (ArrayBuffer.isView(v)) buffers.add(v.buffer);
     }
-    let n = 0;
+    buffers.delete(this.index.slots.buffer);
+    let n = this.index.bytesAtCapacity;
     for (const b of buffers) n += b.byteLength;
     return n;
   }

@@ -41,6 +41,11 @@ export class SlotIndex {
     return s;
   }
 
+  /** Bytes of the slot array at its largest (a full table): what the index costs at capacity. */
+  get bytesAtCapacity(): number {
+    return this.maxSlots * 2 * Int32Array.BYTES_PER_ELEMENT;
+  }
+
   /** Puts flow idx (hash h) into slot s, an empty slot of h's probe run. May grow the array (and so
    *  move every entry): slots and mask must be read again afterwards. */
   put(s: number, idx: number, h: number): void {

@@ -10,6 +10,8 @@ export function reportOrder(a: InspectionReportOut, b: InspectionReportOut): num
 
 export class ReportOrderer {
   private pending: InspectionReportOut[] = [];
+  /** The latest `endMs` released: no report of an interval ending at or before it can come any more. */
+  private releasedThroughMs = -Infinity;
   /** Reports released so far. */
   released = 0;
 
@@ -21,6 +23,9 @@ export class ReportOrderer {
 
   /** Every shard has closed each interval ending at or before `endMs`: releases those reports, in order. */
   release(endMs: number): void {
+    // called after every batch; the frontier moves once an interval (hundreds of batches apart)
+    if (endMs <= this.releasedThroughMs) return;
+    this.releasedThroughMs = endMs;
     const ready: InspectionReportOut[] = [];
     const rest: InspectionReportOut[] = [];
     for (const r of this.pending) (r.timestamp <= endMs ? ready : rest).push(r);

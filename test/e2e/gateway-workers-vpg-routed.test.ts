@@ -19,7 +19,7 @@ import { NetnsLab, type Background } from './_support/netns.js';
 import { buildVpg, routeDevicesIntoTun, stoppedSummary } from './_support/junction-lab.js';
 import { startTunnelUe, ueStats } from './_support/tunnel-ue.js';
 import {
-  DEVICE_IMSI, DEVICE_IP, SERVER_IP, buildRouted, canRunLab, reportTotals, routeThroughTuns, runClients, settle, startCapture, startServers, tempDir, tsharkCounts, writeConfig,
+  DEVICE_IMSI, DEVICE_IP, SERVER_IP, canRunLab, reportTotals, routeThroughTuns, routedLab, runClients, settle, startCapture, startServers, tempDir, tsharkCounts, writeConfig,
 } from './_support/lab-traffic.js';
 import { flowWorkerOfIpv4 } from '../../src/io/native/index.js';
 import { parseIPv4 } from '../../src/core/ip.js';
@@ -151,11 +151,7 @@ describe('e2e: gateway --workers 2 in vpg and routed modes', { timeout: 180_000 
 
   it('routed (devices TUN + network TUN): traffic through both workers, reports = tshark', async (t) => {
     if (!canRunLab(t)) return;
-    const lab = new NetnsLab(t);
-    const dir = tempDir(t);
-    const r = buildRouted(lab);
-    const tunD = `fgd${lab.id}`;
-    const tunN = `fgn${lab.id}`;
+    const { lab, dir, r, tunD, tunN } = routedLab(t);
     await startServers(lab, r.srv, dir);
     lab.exec(r.srv, EXTRA.map((a) => `ip addr add ${a}/24 dev vs${lab.id}`).join(' && '));
     const config = writeConfig(dir, [`devices: { kind: tun, name: ${tunD} }`, `network: { kind: tun, name: ${tunN} }`].join('\n'));
@@ -170,10 +166,7 @@ describe('e2e: gateway --workers 2 in vpg and routed modes', { timeout: 180_000 
 
   it('routed (one TUN both ways): traffic through both workers, reports = tshark', async (t) => {
     if (!canRunLab(t)) return;
-    const lab = new NetnsLab(t);
-    const dir = tempDir(t);
-    const r = buildRouted(lab);
-    const tun = `fgt${lab.id}`;
+    const { lab, dir, r, tun } = routedLab(t);
     await startServers(lab, r.srv, dir);
     lab.exec(r.srv, EXTRA.map((a) => `ip addr add ${a}/24 dev vs${lab.id}`).join(' && '));
     const config = writeConfig(dir, `devices: { kind: tun, name: ${tun} }`);

@@ -19,8 +19,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { NetnsLab } from './_support/netns.js';
-import { DEVICE_IMSI, DEVICE_IP, HTTP_BODY, SERVER_IP, buildRouted, canRunLab, fleetHead, reportTotals, routeThroughTuns, settle, startCapture, startGateway, startServers, tempDir, tsharkCount, tsharkCounts } from './_support/lab-traffic.js';
+import { DEVICE_IMSI, DEVICE_IP, HTTP_BODY, SERVER_IP, canRunLab, fleetHead, reportTotals, routeThroughTuns, routedLab, settle, startCapture, startGateway, startServers, tsharkCount, tsharkCounts } from './_support/lab-traffic.js';
 import { appliance, startPcap, stoppedSummary } from './_support/junction-lab.js';
 import { DEV6, SRV6, addRoutedIpv6, enableIpv6, startHttp6, tsharkCounts6 } from './_support/ipv6-lab.js';
 
@@ -29,12 +28,7 @@ const IMSI6 = '001010000000066';
 describe('e2e: Redirection in routed mode (two TUNs), IPv4 and IPv6 device', { timeout: 120_000 }, () => {
   it('curl, curl -6, ping, ping -6 go through the appliance both ways; reports match tshark', async (t) => {
     if (!canRunLab(t)) return;
-    const lab = new NetnsLab(t);
-    const dir = tempDir(t);
-    const r = buildRouted(lab);
-    const tunD = `fgd${lab.id}`;
-    const tunN = `fgn${lab.id}`;
-    const vs = `vs${lab.id}`;
+    const { lab, dir, r, tunD, tunN, vs } = routedLab(t);
     await startServers(lab, r.srv, dir);
 
     // IPv6 on the device, gateway and server veths (the routed-tun-ipv6 addresses)

@@ -10,8 +10,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { NetnsLab } from './_support/netns.js';
-import { HTTP_BODY, buildRouted, canRunLab, fleetHead, reportTotals, settle, startCapture, startGateway, tempDir } from './_support/lab-traffic.js';
+import { HTTP_BODY, canRunLab, fleetHead, reportTotals, routedLab, settle, startCapture, startGateway } from './_support/lab-traffic.js';
 import { DEV6, SRV6, addRoutedIpv6, enableIpv6, startHttp6, tsharkCounts6 } from './_support/ipv6-lab.js';
 
 const IMSI6 = '001010000000066';
@@ -19,11 +18,7 @@ const IMSI6 = '001010000000066';
 describe('e2e: TUN port (routed mode), IPv6 device', { timeout: 120_000 }, () => {
   it('curl -6 and ping -6 work through fleetgate; reports match tshark', async (t) => {
     if (!canRunLab(t)) return;
-    const lab = new NetnsLab(t);
-    const dir = tempDir(t);
-    const r = buildRouted(lab);
-    const tun = `fgt${lab.id}`;
-    const vs = `vs${lab.id}`;
+    const { lab, dir, r, tun, vs } = routedLab(t);
     addRoutedIpv6(lab, r, vs);
     await startHttp6(lab, r.srv, dir, 8080);
 

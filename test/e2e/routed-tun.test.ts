@@ -9,16 +9,12 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { NetnsLab } from './_support/netns.js';
-import { buildRouted, canRunLab, clientsMatchReports, routeThroughTuns, startGateway, startServers, tempDir, writeConfig } from './_support/lab-traffic.js';
+import { canRunLab, clientsMatchReports, routeThroughTuns, routedLab, startGateway, startServers, writeConfig } from './_support/lab-traffic.js';
 
 describe('e2e: TUN port (routed mode, same TUN both ways)', { timeout: 120_000 }, () => {
   it('curl, ping and mosquitto_pub work through fleetgate; reports match tshark', async (t) => {
     if (!canRunLab(t)) return;
-    const lab = new NetnsLab(t);
-    const dir = tempDir(t);
-    const r = buildRouted(lab);
-    const tun = `fgt${lab.id}`;
+    const { lab, dir, r, tun } = routedLab(t);
     await startServers(lab, r.srv, dir);
     const config = writeConfig(dir, `devices: { kind: tun, name: ${tun} }`);
     const reports = join(dir, 'reports.jsonl');

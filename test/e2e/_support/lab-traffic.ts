@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import { needTool } from '../../_support/tools.js';
 import { loadNative, nativeLoadError } from '../../../src/io/native/index.js';
 import type { InspectionReportOut } from '../../../src/export/inspection/report-builder.js';
-import type { Background, NetnsLab } from './netns.js';
+import { NetnsLab, type Background } from './netns.js';
 
 export const SERVER_IP = '10.129.0.10';
 export const DEVICE_IP = '10.128.0.2';
@@ -186,6 +186,18 @@ export interface RoutedLab {
   vd: string;
   vg: string;
   vgs: string;
+}
+
+/**
+ * How a routed test starts: its lab, a temp dir, the routed namespaces, and names unique to the lab for
+ * the TUNs fleetgate opens (`tun` for one TUN both ways; `tunD` and `tunN` for a devices and a network
+ * TUN) and for the server's veth (`vs`).
+ */
+export function routedLab(t: TestContext): { lab: NetnsLab; dir: string; r: RoutedLab; tun: string; tunD: string; tunN: string; vs: string } {
+  const lab = new NetnsLab(t);
+  const dir = tempDir(t);
+  const r = buildRouted(lab);
+  return { lab, dir, r, tun: `fgt${lab.id}`, tunD: `fgd${lab.id}`, tunN: `fgn${lab.id}`, vs: `vs${lab.id}` };
 }
 
 export function buildRouted(lab: NetnsLab): RoutedLab {

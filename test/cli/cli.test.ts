@@ -43,7 +43,7 @@ test('a missing capture and a bad config are reported, not thrown', () => {
   }
 });
 
-test('sim → flows → replay; a truncated capture still reports what came before, then names the offset', () => {
+test('sim → flows → replay; a truncated capture still reports what came before, then names the offset (one thread and --workers 2)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'fg-cli-'));
   try {
     const pcap = join(dir, 'f.pcap');
@@ -74,6 +74,13 @@ test('sim → flows → replay; a truncated capture still reports what came befo
     assert.match(t.stderr, /byte offset \d+/);
     const partial = readFileSync(out2, 'utf8').trim().split('\n');
     assert.ok(partial.length > 0 && partial.length <= full.length, 'reports for the frames before the cut');
+    // sharded: the same reports before the cut, the same error, nothing lost to the streaming
+    const out3 = join(dir, 'r3.jsonl');
+    const w = fg('replay', cut, '--config', cfg, '--interval', '30s', '--out', out3, '--workers', '2');
+    assert.equal(w.status, 1, w.stderr);
+    assert.match(w.stderr, /byte offset \d+/);
+    const sorted = (ls: string[]) => ls.map((l) => JSON.parse(l)).sort((x, y) => x.timestamp - y.timestamp || (x.recordId < y.recordId ? -1 : 1));
+    assert.deepEqual(sorted(readFileSync(out3, 'utf8').trim().split('\n')), sorted(partial));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -66,6 +66,10 @@ for (const [label, extra] of variants) {
 const core = runBest(node, [resolve('dist/bench/header-path-only.js'), pcap]);
 if (!core.ok) throw new Error(`header path alone failed:\n${core.stderr}`);
 rows.push({ tool: '(decode + flows only)', seconds: core.seconds, rssKb: core.maxRssKb });
+// not a product mode either: the floor - read the file, count IPv4 5-tuples, nothing else (bench/minimal-loop.ts)
+const floor = runBest(node, [resolve('dist/bench/minimal-loop.js'), pcap]);
+if (!floor.ok) throw new Error(`minimal loop failed:\n${floor.stderr}`);
+rows.push({ tool: '(minimal loop)', seconds: floor.seconds, rssKb: floor.maxRssKb });
 const peers: [string, string, string[]][] = [
   ['softflowd -r', 'softflowd', ['-r', pcap, '-n', '127.0.0.1:9', '-d']],
   ['ndpiReader -i', 'ndpiReader', ['-i', pcap, '-q', '-v', '0']],
@@ -98,6 +102,8 @@ if (ndpi) console.log(`target >= 3x ndpiReader (with DPI): ${(ndpi.seconds / dpi
 if (soft) {
   const coreSec = rows.find((r) => r.tool === '(decode + flows only)')!.seconds;
   console.log(`(for comparison, not a target: decode + flow table alone, no Inspection: ${(soft.seconds / coreSec).toFixed(2)}x softflowd)`);
+  const floorSec = rows.find((r) => r.tool === '(minimal loop)')!.seconds;
+  console.log(`(the floor, not a target: reading the file and counting IPv4 5-tuples, nothing else: ${(soft.seconds / floorSec).toFixed(2)}x softflowd)`);
 }
 
 const mem = measureMemoryPerFlow(1_000_000, false);

@@ -66,7 +66,7 @@ for (const [label, extra] of variants) {
 const core = runBest(node, [resolve('dist/bench/header-path-only.js'), pcap]);
 if (!core.ok) throw new Error(`header path alone failed:\n${core.stderr}`);
 rows.push({ tool: '(decode + flows only)', seconds: core.seconds, rssKb: core.maxRssKb });
-// not a product mode either: the floor - read the file, count IPv4 5-tuples, nothing else (bench/minimal-loop.ts)
+// not a product mode either: the floor - read the file, count IPv4 5-tuples, nothing else (bench/minimal-count.ts)
 const floor = runBest(node, [resolve('dist/bench/minimal-loop.js'), pcap]);
 if (!floor.ok) throw new Error(`minimal loop failed:\n${floor.stderr}`);
 rows.push({ tool: '(minimal loop)', seconds: floor.seconds, rssKb: floor.maxRssKb });

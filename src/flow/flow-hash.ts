@@ -61,6 +61,18 @@ function hashEndpoints(k: FlowKey, sp: number, dp: number): number {
   return finish(h, k);
 }
 
+/**
+ * hashFlowKey of an IPv4 key with no VLAN and no tunnel, from its fields (addresses as signed int32):
+ * the replay's fast path hashes a plain packet without loading a FlowKey. Same words, same order.
+ */
+export function hashPlainIpv4(a: number, b: number, pa: number, pb: number, proto: number): number {
+  const fwd = a !== b ? a < b : pa <= pb;
+  let h = mix(SEED, fwd ? a : b);
+  h = mix(h, fwd ? b : a);
+  h = mix(h, fwd ? pa | (pb << 16) : pb | (pa << 16));
+  return fmix(mix(h, proto | (4 << 8)));
+}
+
 /** Symmetric hash of a loaded key (int32). */
 export function hashFlowKey(k: FlowKey): number {
   return hashEndpoints(k, k.srcPort, k.dstPort);

@@ -21,7 +21,8 @@ import { ConfigError } from '../core/errors.js';
 import { IpProto } from '../core/layers.js';
 import { formatIP } from '../core/ip.js';
 import { FlowKey, loadFlowKey } from './flow-key.js';
-import { hashFlowKey, hashFragmentKey } from './flow-hash.js';
+import { hashFlowKey, hashFragmentKey, hashPlainIpv4 } from './flow-hash.js';
+import type { PlainIpv4 } from '../packet/plain-ipv4.js';
 import { IntrusiveLists } from './intrusive-lists.js';
 import { SlotIndex } from './slot-index.js';
 import { FragmentTable } from './fragment-table.js';
@@ -165,6 +166,8 @@ export class FlowTable {
   private readonly activeUs: number;
   private readonly frags: FragmentTable;
   private readonly key = new FlowKey();
+  /** The time of the packet count() is counting (see there). */
+  private countUs = 0;
   private nextSeq = 0;
 
   constructor(opts: FlowTableOptions) {
@@ -234,7 +237,8 @@ export class FlowTable {
         if (this.seq[f] === frags.seq[w] && this.sameHosts(f, d, k)) {
           if (ts > frags.lastUs[w]) frags.lastUs[w] = ts;
           this.stats.fragmentsMatched++;
-          this.count(f, d, p, false);
+          this.countUs = ts;
+          this.count(f, d, p.ipLen, p.tcpFlags, false);
           p.flowIdx = f;
           p.flowDir = d;
           p.flowIsNew = false;
@@ -273,7 +277,8 @@ export class FlowTable {
       idx = this.create(k, h, s, p);
       isNew = true;
     }
-    this.count(idx, dir, p, k.proto === IpProto.TCP && !nonFirstFragment);
+    this.countUs = ts;
+    this.count(idx, dir, p.ipLen, p.tcpFlags, k.proto === IpProto.TCP && !nonFirstFragment);
 
     if (p.isFragment && p.fragOffset === 0 && p.moreFragments) {
       // a first fragment vouches for the following fragments of its datagram
@@ -292,6 +297,44 @@ export class FlowTable {
     p.flowDir = dir;
     p.flowIsNew = isNew;
     return idx;
+  }
+
+  /**
+   * The live flow of a plain IPv4 packet (readPlainIpv4: no VLAN, tunnel or fragment), as
+   * idx * 2 + direction; -1 when there is none (the packet starts a flow: track() it). Changes nothing.
+   */
+  findPlainIpv4(t: PlainIpv4): number {
+    const src = t.src;
+    const dst = t.dst;
+    const sp = t.srcPort;
+    const dp = t.dstPort;
+    const h = hashPlainIpv4(src, dst, sp, dp, t.proto);
+    const typeWord = t.proto | (4 << 8);
+    const slots = this.index.slots;
+    const mask = this.index.mask;
+    const w = this.keyWords;
+    let s = h & mask;
+    for (let n = 0; n <= mask; n++) {
+      const f = slots[2 * s];
+      if (f < 0) return -1;
+      if (slots[2 * s + 1] === h) {
+        // an IPv4 key's address words 1..3 are 0: words 0 and 4 are the addresses
+        const o = f * KEY_STRIDE + KEY_BASE;
+        if (w[o + 9] === typeWord && w[o + 10] === 0 && w[o + 11] === 0) {
+          const ports = w[o + 8];
+          if (w[o] === src && w[o + 4] === dst && ports === (sp | (dp << 16))) return 2 * f;
+          if (w[o] === dst && w[o + 4] === src && ports === (dp | (sp << 16))) return 2 * f + 1;
+        }
+      }
+      s = (s + 1) & mask;
+    }
+    return -1;
+  }
+
+  /** Counts plain packet t (time t.tsUs) to flow idx in direction dir, as found by findPlainIpv4. */
+  countPlain(idx: number, dir: number, t: PlainIpv4): void {
+    this.countUs = t.tsUs;
+    this.count(idx, dir, t.ipLen, t.tcpFlags, t.proto === IpProto.TCP);
   }
 
   /**
@@ -601,11 +644,13 @@ export class FlowTable {
   }
 
   /**
-   * Counts packet p (direction dir) to flow idx; `tcp` = update the TCP state from p.tcpFlags.
-   * (Times are read from p, not passed: a double argument to a non-inlined call gets boxed.)
+   * Counts a packet (time this.countUs, IP length ipLen, direction dir) to flow idx; `tcp` = update the
+   * TCP state from tcpFlags. Numbers, not a packet object: its callers (track, countPlain) have different
+   * kinds of packet, and field reads that see two shapes are slower. The time comes through a field
+   * because a double argument to a call V8 does not inline gets boxed (an allocation per packet).
    */
-  private count(idx: number, dir: number, p: PacketView, tcp: boolean): void {
-    const ts = p.tsUs;
+  private count(idx: number, dir: number, ipLen: number, tcpFlags: number, tcp: boolean): void {
+    const ts = this.countUs;
     const c = this.counters;
     const o = idx * COUNTER_STRIDE;
     let bits = this.dirBits[idx] | TOUCHED;
@@ -614,15 +659,15 @@ export class FlowTable {
       bits &= ~PERIOD_EMPTY;
     }
     if (ts > c[o + F_LAST_US]) c[o + F_LAST_US] = ts;
-    const flags = tcp ? p.tcpFlags & 0xff : 0;
+    const flags = tcp ? tcpFlags & 0xff : 0;
     if (dir === 0) {
       c[o + C_PKTS_AB]++;
-      c[o + C_BYTES_AB] += p.ipLen;
+      c[o + C_BYTES_AB] += ipLen;
       this.tcpFlags0[idx] |= flags;
       bits |= DirBit.SEEN_A | (flags & TcpFlag.FIN ? DirBit.FIN_A : 0);
     } else {
       c[o + C_PKTS_BA]++;
-      c[o + C_BYTES_BA] += p.ipLen;
+      c[o + C_BYTES_BA] += ipLen;
       this.tcpFlags1[idx] |= flags;
       bits |= DirBit.SEEN_B | (flags & TcpFlag.FIN ? DirBit.FIN_B : 0);
     }

@@ -34,7 +34,8 @@ export class ClassifyStage {
   readonly labels = new AppLabels();
   readonly dnsCache = new DnsCache();
   private readonly engine: ClassifyEngine;
-  private readonly active: Uint8Array;
+  /** 1 while DPI still wants the flow's payload packets (the replay's fast path leaves such a flow to the full path). */
+  readonly classifying: Uint8Array;
   private readonly dnsLearned: Uint8Array;
   /** DPI protocol per flow (null = none matched), kept for records. */
   private readonly protoByFlow: (string | null)[];
@@ -50,7 +51,7 @@ export class ClassifyStage {
   ) {
     const n = flows.capacity;
     this.engine = new ClassifyEngine(n, DISSECTORS);
-    this.active = new Uint8Array(n);
+    this.classifying = new Uint8Array(n);
     this.dnsLearned = new Uint8Array(n);
     // grown in flowCreated (growDense): an index is always created before it is read
     this.protoByFlow = [];
@@ -83,7 +84,7 @@ export class ClassifyStage {
     a.appMethod[idx] = AppMethod.PORT;
     if (this.dpi && (p.ipProto === IpProto.TCP || p.ipProto === IpProto.UDP) && !p.isFragment) {
       this.engine.start(idx, p.ipProto === IpProto.TCP ? 'tcp' : 'udp', p.srcPort, p.dstPort);
-      this.active[idx] = 1;
+      this.classifying[idx] = 1;
     } else {
       this.nameWithoutDpi(idx, p.tsUs);
     }
@@ -91,7 +92,7 @@ export class ClassifyStage {
 
   /** Every packet of a flow; cheap unless the flow is still being classified. */
   packet(idx: number, p: PacketView): void {
-    if (this.active[idx] === 0 || p.payloadLen === 0 || p.l4Off < 0) return;
+    if (this.classifying[idx] === 0 || p.payloadLen === 0 || p.l4Off < 0) return;
     const data = p.buf.subarray(p.payloadOff, p.payloadOff + p.payloadLen);
     const status = this.engine.feed(idx, data, p.flowDir as 0 | 1, p.tcpSeq);
     if (status === 'classifying') return;
@@ -104,7 +105,7 @@ export class ClassifyStage {
 
   /** The flow ends: settle its name if DPI was still running. */
   flowEnded(idx: number, nowUs: number): void {
-    if (this.active[idx] !== 0) this.finish(idx, nowUs);
+    if (this.classifying[idx] !== 0) this.finish(idx, nowUs);
   }
 
   /** What records need about a finished flow; releases the flow's side data. */
@@ -137,7 +138,7 @@ export class ClassifyStage {
 
   private finish(idx: number, nowUs: number): void {
     const res = this.engine.finish(idx);
-    this.active[idx] = 0;
+    this.classifying[idx] = 0;
     if (this.refined(idx, res.proto) === 'DNS' && this.dnsLearned[idx] === 0) this.learnDns(idx, res.meta, nowUs);
     if (res.proto) this.applyName(idx, res.proto, res.meta, nowUs);
     else this.nameWithoutDpi(idx, nowUs);

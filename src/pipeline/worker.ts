@@ -9,9 +9,10 @@
 
 import { PacketView } from '../core/packet-view.js';
 import type { FrameBatch } from '../core/frame-batch.js';
-import { TunnelKind } from '../core/layers.js';
+import { LinkType, TunnelKind } from '../core/layers.js';
 import { formatIP } from '../core/ip.js';
 import { decodeFrame } from '../packet/decode.js';
+import { PlainIpv4, readPlainIpv4 } from '../packet/plain-ipv4.js';
 import { FlowTable, KEY_BASE, KEY_STRIDE, type ExpireReason } from '../flow/flow-table.js';
 import type { FlowTimeouts } from '../flow/timeouts.js';
 import type { DeviceDirectory } from '../control/devices/device-directory.js';
@@ -72,6 +73,8 @@ export interface PipelineStats {
 
 export class Pipeline {
   readonly view = new PacketView();
+  /** The fast path's packet (processBatch). */
+  private readonly plain = new PlainIpv4();
   readonly flows: FlowTable;
   readonly attrs: FlowAttributes;
   readonly inspection: InspectionAggregator;
@@ -127,12 +130,44 @@ export class Pipeline {
     }
   }
 
+  /**
+   * processFrame for every frame of a batch, with a fast path: a plain Ethernet/IPv4 TCP or UDP packet
+   * (readPlainIpv4) of a live flow that no stage is watching any more is only counted to its flow -
+   * the same counts, state and times the full path would give it, without decoding the frame. New
+   * flows, flows still being classified, and every other kind of frame take the full path. The view
+   * is not filled for a fast-path packet: callers that read it after each frame (the live gateway)
+   * use processFrame.
+   */
   processBatch(b: FrameBatch): void {
     this.applyQueuedConfig();
     const n = b.count;
+    const buf = b.buf;
+    const plain = this.plain;
     for (let i = 0; i < n; i++) {
-      this.processFrame(b.buf, b.off[i], b.capLen[i], b.wireLen[i], b.tsUs[i], b.linkType[i], b.ifIndex[i]);
+      const ts = b.tsUs[i];
+      if (b.linkType[i] === LinkType.ETHERNET && readPlainIpv4(buf, b.off[i], b.capLen[i], plain)) {
+        this.advanceTime(ts);
+        plain.tsUs = ts;
+        if (this.countKnownFlow(plain)) continue;
+        decodeFrame(this.view, buf, b.off[i], b.capLen[i], b.wireLen[i], ts, LinkType.ETHERNET, b.ifIndex[i]);
+        this.processDecoded();
+      } else {
+        this.processFrame(buf, b.off[i], b.capLen[i], b.wireLen[i], ts, b.linkType[i], b.ifIndex[i]);
+      }
     }
+  }
+
+  /** The fast path: counts plain packet t if its flow is live and unwatched; false = take the full path. */
+  private countKnownFlow(t: PlainIpv4): boolean {
+    const found = this.flows.findPlainIpv4(t);
+    if (found < 0) return false;
+    const idx = found >> 1;
+    // a stage that still wants the flow's packets (DPI) gets them decoded
+    if (this.classify.classifying[idx] !== 0) return false;
+    this.flows.countPlain(idx, found & 1, t);
+    this.stats.frames++;
+    this.ipPacketCounted(idx, t.ipLen);
+    return true;
   }
 
   processFrame(buf: Uint8Array, off: number, capLen: number, wireLen: number, tsUs: number, linkType: number, ifIndex: number): void {
@@ -166,11 +201,16 @@ export class Pipeline {
     }
     if (p.flowIsNew) this.flowCreated(idx, p);
     this.classify.packet(idx, p);
-    this.stats.ipPackets++;
-    this.stats.ipBytes += p.ipLen;
+    this.ipPacketCounted(idx, p.ipLen);
+  }
+
+  private ipPacketCounted(idx: number, ipLen: number): void {
+    const s = this.stats;
+    s.ipPackets++;
+    s.ipBytes += ipLen;
     if (this.attrs.device[idx] < 0) {
-      this.stats.unattributedPackets++;
-      this.stats.unattributedBytes += p.ipLen;
+      s.unattributedPackets++;
+      s.unattributedBytes += ipLen;
     }
   }
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { flowHash, shardHash } from '../../src/flow/flow-hash.js';
+import { flowHash, hashPlainIpv4, shardHash } from '../../src/flow/flow-hash.js';
 import { IpProto, TunnelKind } from '../../src/core/layers.js';
 import { PacketView } from '../../src/core/packet-view.js';
 import { packet, reversed, setPacket } from './_support/packets.js';
@@ -62,4 +62,28 @@ test('hash spreads well: low bits of 100k sequential flows fill 1024 buckets eve
   // chi-square with 1023 degrees of freedom: ~1023 ± 45 for a uniform hash
   assert.ok(chi < 1300, `chi-square ${chi.toFixed(0)}`);
   assert.ok(Math.min(...buckets) > mean * 0.6);
+});
+
+test('hashPlainIpv4 equals the flow hash of the same IPv4 key, both directions, any address', () => {
+  const p = new PacketView();
+  let s = 0x1234567;
+  const rand = (): number => {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    return s >>> 0;
+  };
+  const cases: [number, number, number, number, number][] = [
+    [0x0a000001, 0x0a000001, 5, 5, IpProto.TCP], // host to itself, same port
+    [0x0a000001, 0x0a000001, 6, 5, IpProto.UDP], // host to itself, ports decide the order
+    [0xc8000001, 0x0a000001, 1, 2, IpProto.TCP], // top bit set on one side only
+    [0xffffffff, 0x00000000, 65535, 0, IpProto.UDP],
+  ];
+  for (let i = 0; i < 2000; i++) cases.push([rand(), rand(), rand() & 0xffff, rand() & 0xffff, i % 2 ? IpProto.TCP : IpProto.UDP]);
+  for (const [a, b, pa, pb, proto] of cases) {
+    setPacket(p, { src: ip4(a), dst: ip4(b), sport: pa, dport: pb, proto });
+    const want = flowHash(p);
+    assert.equal(hashPlainIpv4(a | 0, b | 0, pa, pb, proto), want, `${ip4(a)}:${pa} > ${ip4(b)}:${pb}`);
+    assert.equal(hashPlainIpv4(b | 0, a | 0, pb, pa, proto), want, 'reverse direction');
+  }
 });

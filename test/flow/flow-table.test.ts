@@ -4,6 +4,7 @@ import { FlowTable } from '../../src/flow/flow-table.js';
 import { TcpState, TcpFlag } from '../../src/flow/tcp-state.js';
 import { IpProto, TunnelKind } from '../../src/core/layers.js';
 import { PacketView } from '../../src/core/packet-view.js';
+import { PlainIpv4 } from '../../src/packet/plain-ipv4.js';
 import { packet, reversed, setPacket } from './_support/packets.js';
 import type { PacketSpec } from './_support/packets.js';
 
@@ -229,4 +230,59 @@ test('a table touches only the indexes it used: a fresh index is handed out only
   full.flush(() => {});
   assert.equal(full.track(setPacket(p, { ...c2s, sport: 7 })), 0, 'after flush the table starts over at index 0');
   assert.equal(full.checkInvariants(), null);
+});
+
+test('the fast path finds a tracked IPv4 flow in both directions and counts as track() does', () => {
+  const plainOf = (a: number, b: number, sport: number, dport: number, proto: number = IpProto.TCP): PlainIpv4 =>
+    Object.assign(new PlainIpv4(), { src: a | 0, dst: b | 0, srcPort: sport, dstPort: dport, proto });
+  const slow = new FlowTable({ capacity: 16 });
+  const fast = new FlowTable({ capacity: 16 });
+  const p = new PacketView();
+  // 10.0.0.1 and 200.0.0.1 (top bit set) as words
+  const a = 0x0a000001;
+  const b = 0xc8000001;
+  const spec: PacketSpec = { src: '10.0.0.1', dst: '200.0.0.1', sport: 40000, dport: 443 };
+  const first = { ...spec, flags: SYN, len: 60, t: 1 };
+  slow.track(setPacket(p, first));
+  const idx = fast.track(setPacket(p, first));
+  assert.equal(fast.findPlainIpv4(plainOf(a, b, 40000, 443)), 2 * idx, 'direction 0');
+  assert.equal(fast.findPlainIpv4(plainOf(b, a, 443, 40000)), 2 * idx + 1, 'direction 1');
+  for (const [miss, t] of [
+    ['other port', plainOf(a, b, 40001, 443)],
+    ['other protocol', plainOf(a, b, 40000, 443, IpProto.UDP)],
+    ['ports swapped without the addresses', plainOf(a, b, 443, 40000)],
+  ] as const) {
+    assert.equal(fast.findPlainIpv4(t), -1, miss);
+  }
+  const rest: PacketSpec[] = [
+    { ...reversed(spec), flags: SYN | ACK, len: 60, t: 1.01 },
+    { ...spec, flags: ACK, len: 52, t: 1.02 },
+    { ...spec, flags: ACK | PSH, len: 400, t: 1.03 },
+    { ...reversed(spec), flags: FIN | ACK, len: 52, t: 2 },
+    { ...spec, flags: FIN | ACK, len: 52, t: 2.1 },
+  ];
+  for (const r of rest) {
+    slow.track(setPacket(p, r));
+    const fwd = r.src === spec.src;
+    const t = fwd ? plainOf(a, b, 40000, 443) : plainOf(b, a, 443, 40000);
+    Object.assign(t, { ipLen: r.len, tcpFlags: r.flags, tsUs: Math.round(r.t! * 1e6) });
+    const found = fast.findPlainIpv4(t);
+    fast.countPlain(found >> 1, found & 1, t);
+  }
+  assert.deepEqual(
+    [fast.pktsAB(idx), fast.pktsBA(idx), fast.bytesAB(idx), fast.bytesBA(idx), fast.lastUsOf(idx), fast.tcpState[idx], fast.tcpFlags0[idx], fast.tcpFlags1[idx], fast.timeoutClass[idx]],
+    [slow.pktsAB(idx), slow.pktsBA(idx), slow.bytesAB(idx), slow.bytesBA(idx), slow.lastUsOf(idx), slow.tcpState[idx], slow.tcpFlags0[idx], slow.tcpFlags1[idx], slow.timeoutClass[idx]],
+  );
+  assert.equal(fast.tcpState[idx], TcpState.CLOSED);
+  assert.equal(fast.checkInvariants(), null);
+});
+
+test('the fast path does not match a VLAN or tunnel flow with the same addresses and ports', () => {
+  const t = new FlowTable({ capacity: 16 });
+  t.track(packet({ ...c2s, vlan: 5 }));
+  t.track(packet({ ...c2s, tunnel: [TunnelKind.VXLAN, 9] }));
+  const plain = Object.assign(new PlainIpv4(), { src: 0x0a000001, dst: 0x01020304, srcPort: 40000, dstPort: 443, proto: IpProto.TCP });
+  assert.equal(t.findPlainIpv4(plain), -1);
+  const idx = t.track(packet(c2s));
+  assert.equal(t.findPlainIpv4(plain), 2 * idx);
 });

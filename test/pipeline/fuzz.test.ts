@@ -1,11 +1,13 @@
 // Fuzz: at least 1 million randomly mutated corpus packets and random frames go through the whole
-// pipeline (decode, flow table, attribution, inspection); nothing may throw, and it must finish in
-// bounded time (the loop is bounded by count, a hang would time the test out).
+// pipeline (decode, flow table, attribution, inspection), every other one through processBatch and its
+// fast path; nothing may throw, and it must finish in bounded time (the loop is bounded by count, a
+// hang would time the test out).
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Pipeline } from '../../src/pipeline/worker.js';
+import { FrameBatch } from '../../src/core/frame-batch.js';
 import { DeviceDirectory } from '../../src/control/devices/device-directory.js';
 import { readCaptureSync } from '../../src/io/capture-reader.js';
 import { corpusDir } from '../_support/tools.js';
@@ -49,6 +51,7 @@ test(`fuzz: ${TOTAL} mutated and random frames never throw out of the pipeline`,
   });
   const next = rng(0xf1ee7);
   const scratch = new Uint8Array(4096);
+  const one = new FrameBatch(1, scratch);
   let ts = 1_700_000_000_000_000;
   let mutated = 0;
   for (let n = 0; n < TOTAL; n++) {
@@ -72,7 +75,14 @@ test(`fuzz: ${TOTAL} mutated and random frames never throw out of the pipeline`,
       linkType = LINK_TYPES[next() % LINK_TYPES.length];
     }
     ts += next() % 2000;
-    pipeline.processFrame(scratch, 0, len, len, ts, linkType, 0);
+    if (n % 2 === 0) {
+      pipeline.processFrame(scratch, 0, len, len, ts, linkType, 0);
+    } else {
+      // through processBatch too: its fast path reads plain IPv4 frames itself
+      one.count = 0;
+      one.push(0, len, len, ts, linkType, 0);
+      pipeline.processBatch(one);
+    }
   }
   pipeline.finish();
   assert.equal(pipeline.stats.frames, TOTAL);

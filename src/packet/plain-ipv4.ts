@@ -26,6 +26,9 @@ export class PlainIpv4 {
 
 const ETH_LEN = 14;
 const IP_LEN = 20;
+/** Where a plain frame's source and destination addresses are, from the frame's start. */
+export const PLAIN_SRC_OFF = ETH_LEN + 12;
+export const PLAIN_DST_OFF = ETH_LEN + 16;
 /** Ethernet + IPv4 + UDP: the shortest plain frame. */
 const MIN_FRAME = ETH_LEN + IP_LEN + 8;
 
@@ -63,8 +66,10 @@ export function readPlainIpv4(b: Uint8Array, off: number, capLen: number, t: Pla
   const dp = (b[l4 + 2] << 8) | b[l4 + 3];
   // the full decoder looks for a tunnel header behind these ports: leave them to it
   if (proto === 17 && (tunnelPort(sp) || tunnelPort(dp))) return false;
-  t.src = (b[ip + 12] << 24) | (b[ip + 13] << 16) | (b[ip + 14] << 8) | b[ip + 15];
-  t.dst = (b[ip + 16] << 24) | (b[ip + 17] << 16) | (b[ip + 18] << 8) | b[ip + 19];
+  const s = off + PLAIN_SRC_OFF;
+  const d = off + PLAIN_DST_OFF;
+  t.src = (b[s] << 24) | (b[s + 1] << 16) | (b[s + 2] << 8) | b[s + 3];
+  t.dst = (b[d] << 24) | (b[d + 1] << 16) | (b[d + 2] << 8) | b[d + 3];
   t.srcPort = sp;
   t.dstPort = dp;
   t.proto = proto;

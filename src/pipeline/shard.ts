@@ -6,16 +6,20 @@ import type { PacketView } from '../core/packet-view.js';
 import type { DeviceDirectory } from '../control/devices/device-directory.js';
 
 export function shardOf(p: PacketView, devices: DeviceDirectory, shards: number): number {
-  if (shards <= 1) return 0;
   const v = p.ipVersion;
   if (v !== 4 && v !== 6) return 0; // non-IP frames: shard 0 counts them
+  return shardOfAddresses(p.buf, p.srcAddrOff, p.dstAddrOff, v, devices, shards);
+}
+
+/** shardOf for a packet whose addresses (IP version v) are at b[srcOff] and b[dstOff]. */
+export function shardOfAddresses(b: Uint8Array, srcOff: number, dstOff: number, v: 4 | 6, devices: DeviceDirectory, shards: number): number {
+  if (shards <= 1) return 0;
   const len = v === 4 ? 4 : 16;
-  const b = p.buf;
   let off: number;
-  const side = devices.deviceSide(b, p.srcAddrOff, p.dstAddrOff, v);
-  if (side === 0) off = p.srcAddrOff;
-  else if (side === 1) off = p.dstAddrOff;
-  else off = compare(b, p.srcAddrOff, p.dstAddrOff, len) <= 0 ? p.srcAddrOff : p.dstAddrOff;
+  const side = devices.deviceSide(b, srcOff, dstOff, v);
+  if (side === 0) off = srcOff;
+  else if (side === 1) off = dstOff;
+  else off = compare(b, srcOff, dstOff, len) <= 0 ? srcOff : dstOff;
   // FNV-1a over the address bytes
   let h = 0x811c9dc5;
   for (let i = 0; i < len; i++) h = Math.imul(h ^ b[off + i], 0x01000193);

@@ -9,6 +9,9 @@
 
 import { PacketView } from '../core/packet-view.js';
 import type { FrameBatch } from '../core/frame-batch.js';
+
+/** The per-frame columns of a FrameBatch (a sharded replay's batch message has them too). */
+export type FrameColumns = Pick<FrameBatch, 'buf' | 'off' | 'capLen' | 'wireLen' | 'tsUs' | 'linkType' | 'ifIndex'>;
 import { LinkType, TunnelKind } from '../core/layers.js';
 import { formatIP } from '../core/ip.js';
 import { decodeFrame } from '../packet/decode.js';
@@ -141,20 +144,28 @@ export class Pipeline {
   processBatch(b: FrameBatch): void {
     this.applyQueuedConfig();
     const n = b.count;
-    const buf = b.buf;
-    const plain = this.plain;
     for (let i = 0; i < n; i++) {
-      const ts = b.tsUs[i];
-      if (b.linkType[i] === LinkType.ETHERNET && readPlainIpv4(buf, b.off[i], b.capLen[i], plain)) {
-        this.advanceTime(ts);
-        plain.tsUs = ts;
-        if (this.countKnownFlow(plain)) continue;
-        decodeFrame(this.view, buf, b.off[i], b.capLen[i], b.wireLen[i], ts, LinkType.ETHERNET, b.ifIndex[i]);
-        this.processDecoded();
-      } else {
-        this.processFrame(buf, b.off[i], b.capLen[i], b.wireLen[i], ts, b.linkType[i], b.ifIndex[i]);
-      }
+      this.advanceTime(b.tsUs[i]);
+      this.processFrameOfBatch(b, i);
     }
+  }
+
+  /**
+   * Frame i of a batch, after advanceTime (which a sharded replay calls for every frame, this shard's
+   * or not): the fast path when it applies, else decode and processDecoded. The view is not filled for
+   * a fast-path packet.
+   */
+  processFrameOfBatch(b: FrameColumns, i: number): void {
+    const buf = b.buf;
+    const off = b.off[i];
+    const linkType = b.linkType[i];
+    const plain = this.plain;
+    if (linkType === LinkType.ETHERNET && readPlainIpv4(buf, off, b.capLen[i], plain)) {
+      plain.tsUs = b.tsUs[i];
+      if (this.countKnownFlow(plain)) return;
+    }
+    decodeFrame(this.view, buf, off, b.capLen[i], b.wireLen[i], b.tsUs[i], linkType, b.ifIndex[i]);
+    this.processDecoded();
   }
 
   /** The fast path: counts plain packet t if its flow is live and unwatched; false = take the full path. */

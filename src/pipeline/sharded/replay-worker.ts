@@ -2,7 +2,6 @@
 // every frame (so every shard closes intervals at the same times) and decodes and processes the frames
 // the main thread assigned to this shard.
 import { parentPort, workerData } from 'node:worker_threads';
-import { decodeFrame } from '../../packet/decode.js';
 import { fleetSetup } from '../../cli/fleet-setup.js';
 import type { InspectionReportOut } from '../../export/inspection/report-builder.js';
 import type { FlowRecord } from '../../export/flows/flow-record.js';
@@ -25,17 +24,13 @@ try {
     eve: (r) => eve.push(r),
   });
   const out = () => ({ reports: reports.splice(0), flowRecords: flowRecords.splice(0), eve: eve.splice(0) });
-  const p = pipeline.view;
   port.on('message', (m: ToWorker) => {
     try {
       if (m.type === 'batch') {
         for (let i = 0; i < m.count; i++) {
-          const ts = m.tsUs[i];
           // every frame moves packet time on, so all shards close intervals together
-          pipeline.advanceTime(ts);
-          if (m.shard[i] !== shard) continue;
-          decodeFrame(p, m.buf, m.off[i], m.capLen[i], m.wireLen[i], ts, m.linkType[i], m.ifIndex[i]);
-          pipeline.processDecoded();
+          pipeline.advanceTime(m.tsUs[i]);
+          if (m.shard[i] === shard) pipeline.processFrameOfBatch(m, i);
         }
         post({ type: 'ack', seq: m.seq, ...out() });
       } else {

@@ -16,7 +16,9 @@ import type { PipelineStats } from '../worker.js';
 import type { FromWorker, ShardSetup, ShardFlowStats, ShardRecords, ToWorker } from './messages.js';
 import { PacketView } from '../../core/packet-view.js';
 import { decodeFrame } from '../../packet/decode.js';
-import { shardOf } from '../shard.js';
+import { shardOf, shardOfAddresses } from '../shard.js';
+import { PLAIN_DST_OFF, PLAIN_SRC_OFF, PlainIpv4, readPlainIpv4 } from '../../packet/plain-ipv4.js';
+import { LinkType } from '../../core/layers.js';
 import { fleetSetup } from '../../cli/fleet-setup.js';
 import { shardPipeline } from './shard-pipeline.js';
 import { ReportOrderer } from './report-orderer.js';
@@ -95,6 +97,7 @@ export async function shardedReplay(
     eve: (r) => handlers.onEve?.(r),
   });
   const view = local?.view ?? new PacketView();
+  const plain = new PlainIpv4();
   let failure: Error | null = null;
   // set once the reader is open: counts a worker's ack of batch `seq` toward freeing its chunk
   let acked: (seq: number) => void = () => {};
@@ -172,10 +175,17 @@ export async function shardedReplay(
         const ts = b.tsUs[i];
         if (ts > maxTsUs) maxTsUs = ts;
         local?.advanceTime(ts);
-        decodeFrame(view, b.buf, b.off[i], b.capLen[i], b.wireLen[i], ts, b.linkType[i], b.ifIndex[i]);
-        const s = shardOf(view, devices, shards);
+        let s: number;
+        if (b.linkType[i] === LinkType.ETHERNET && readPlainIpv4(b.buf, b.off[i], b.capLen[i], plain)) {
+          // a plain IPv4 frame: its addresses are at fixed places, no need to decode it to pick a shard
+          s = shardOfAddresses(b.buf, b.off[i] + PLAIN_SRC_OFF, b.off[i] + PLAIN_DST_OFF, 4, devices, shards);
+          if (s === 0 && local) local.processFrameOfBatch(b, i);
+        } else {
+          decodeFrame(view, b.buf, b.off[i], b.capLen[i], b.wireLen[i], ts, b.linkType[i], b.ifIndex[i]);
+          s = shardOf(view, devices, shards);
+          if (s === 0 && local) local.processDecoded();
+        }
         shard[i] = s;
-        if (s === 0 && local) local.processDecoded();
       }
       // the reader reuses its FrameBatch arrays: send copies of the offsets, share the bytes
       const msg: ToWorker = {

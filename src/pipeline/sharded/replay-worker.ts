@@ -1,6 +1,7 @@
 // One shard (1 .. n-1; the reading thread is shard 0) of a sharded replay: advances packet time on
-// every frame (so every shard closes intervals at the same times) and decodes and processes the frames
-// the main thread assigned to this shard.
+// every frame (so every shard closes intervals at the same times) and processes the frames the main
+// thread assigned to this shard (Pipeline.processFrameOfBatch: the fast path for a plain packet of a
+// known flow, else decode and the stages).
 import { parentPort, workerData } from 'node:worker_threads';
 import { fleetSetup } from '../../cli/fleet-setup.js';
 import type { InspectionReportOut } from '../../export/inspection/report-builder.js';

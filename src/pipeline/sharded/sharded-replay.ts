@@ -1,5 +1,6 @@
 // Replays a capture as n shards (by device, see ../shard.ts). The reading thread reads the file into
-// shared chunks and decodes each frame once, to pick its shard, and sends each batch (offsets and shard
+// shared chunks and picks each frame's shard - from the addresses of a plain IPv4 frame
+// (../../packet/plain-ipv4.ts), by decoding any other frame once - and sends each batch (offsets and shard
 // numbers; the bytes are shared, not copied) to the workers. On a machine with more cores than shards,
 // n workers process the shards and the reading thread only reads. With no core to spare, the reading
 // thread processes shard 0 itself and n - 1 workers the rest: a reader that only dispatched left one

@@ -70,4 +70,9 @@ export interface Dissector<S> {
   probe(data: Uint8Array, dir: Dir, flow: FlowView, st: S): ProbeResult;
   /** Fill metadata after (or while) matching; may be called on later packets too. */
   extract?(data: Uint8Array, dir: Dir, flow: FlowView, st: S, meta: AppMeta): void;
+  /**
+   * After a match: true once later packets can teach extract nothing more (e.g. both directions of a
+   * TLS handshake are encrypted from here on), so the flow leaves DPI before its budget is used up.
+   */
+  complete?(st: S): boolean;
 }

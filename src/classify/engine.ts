@@ -5,7 +5,8 @@
 // excluded candidates and creates a dissector's state the first time that dissector is probed, so a
 // flow matched on its first packet costs one state, not one per dissector. Each probe returns match,
 // exclude or more; a dissector that used up its budget is excluded. After a match the winner may keep
-// extracting metadata (e.g. TLS ServerHello/certificate after the ClientHello) within its budget.
+// extracting metadata (e.g. TLS ServerHello/certificate after the ClientHello) within its budget, until it
+// says it is complete.
 
 import type { AppMeta, Dir, Dissector, FlowView } from './dissector.js';
 import { growDense } from '../core/dense-array.js';
@@ -104,7 +105,7 @@ export class ClassifyEngine {
 
     if (st.matched) {
       st.matched.extract?.(data, dir, st, st.matchedState, st.meta);
-      return st.seen >= st.matched.budget ? 'done' : 'matched';
+      return afterMatch(st, st.matched, st.matchedState);
     }
     const order = st.order;
     let remaining = 0;
@@ -121,7 +122,7 @@ export class ClassifyEngine {
         st.matchedState = s;
         st.states = null;
         d.extract?.(data, dir, st, s, st.meta);
-        return st.seen >= d.budget ? 'done' : 'matched';
+        return afterMatch(st, d, s);
       }
       if (r === 'exclude' || st.seen >= d.budget) {
         st.excluded |= bit;
@@ -146,6 +147,11 @@ export class ClassifyEngine {
     const st = this.flows[idx];
     return st ? { proto: st.matched ? st.matched.name : null, meta: st.meta } : null;
   }
+}
+
+/** A matched flow is done when its dissector's budget is used up or it has nothing more to learn. */
+function afterMatch(st: FlowClassState, d: Dissector<unknown>, s: unknown): ClassifyStatus {
+  return st.seen >= d.budget || d.complete?.(s) === true ? 'done' : 'matched';
 }
 
 /** False for data already seen in this direction (a retransmission); sequence space wraps at 2^32. */

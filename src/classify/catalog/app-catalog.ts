@@ -63,7 +63,17 @@ class Layer {
 
 let builtinCatalog: AppCatalog | undefined;
 
+/** Host names whose answer byHost keeps; past it the memo starts over. */
+const HOST_MEMO_ENTRIES = 4096;
+
 export class AppCatalog {
+  /**
+   * byHost's answers by the name as asked. A fleet's flows name the same few servers again and again,
+   * and a lookup (normalize, split into labels, walk the trie) cost more than the rest of naming a
+   * flow. A catalog never changes (withCustom makes a new one), so an answer stays right.
+   */
+  private readonly hostMemo = new Map<string, CatalogHit | null>();
+
   private constructor(
     private readonly builtinLayer: Layer,
     private readonly customLayer: Layer | null,
@@ -98,6 +108,16 @@ export class AppCatalog {
 
   /** By host name (SNI, HTTP Host, DNS name): case-insensitive, trailing dot and `:port` ignored. */
   byHost(host: string): CatalogHit | null {
+    const memo = this.hostMemo;
+    const known = memo.get(host);
+    if (known !== undefined) return known;
+    const hit = this.lookupHost(host);
+    if (memo.size >= HOST_MEMO_ENTRIES) memo.clear();
+    memo.set(host, hit);
+    return hit;
+  }
+
+  private lookupHost(host: string): CatalogHit | null {
     const name = normalizeHost(host);
     if (name === '') return null;
     const c = this.customLayer;

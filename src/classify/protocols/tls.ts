@@ -39,6 +39,9 @@ export interface TlsState {
   issuer: string | null;
   /** Direction that sent the ServerHello (-1 before it): only its Certificate is the server's. */
   serverDir: number;
+  /** The hellos' fields are in the flow's metadata already (they never change once parsed). */
+  chTold: boolean;
+  shTold: boolean;
 }
 
 function dirState(): DirState {
@@ -235,7 +238,7 @@ export const tlsDissector: Dissector<TlsState> = {
   budget: 8,
   init(): TlsState {
     return {
-      d: [dirState(), dirState()], ch: null, sh: null, subject: null, issuer: null, serverDir: -1,
+      d: [dirState(), dirState()], ch: null, sh: null, subject: null, issuer: null, serverDir: -1, chTold: false, shTold: false,
     };
   },
   probe(data: Uint8Array, dir: Dir, flow: FlowView, st: TlsState): ProbeResult {
@@ -253,7 +256,8 @@ export const tlsDissector: Dissector<TlsState> = {
     if (st.ch === null && st.sh === null) return;
     const tls = meta.tls ?? (meta.tls = {});
     const ch = st.ch;
-    if (ch) {
+    if (ch && !st.chTold) {
+      st.chTold = true;
       if (ch.sni !== undefined) {
         tls.sni = ch.sni;
         meta.hostname = ch.sni;
@@ -267,12 +271,17 @@ export const tlsDissector: Dissector<TlsState> = {
       if (tls.version === undefined) tls.version = tlsVersionName(ch.version);
     }
     const sh = st.sh;
-    if (sh) {
+    if (sh && !st.shTold) {
+      st.shTold = true;
       tls.version = tlsVersionName(sh.selectedVersion !== 0 ? sh.selectedVersion : sh.version);
       if (sh.alpn !== undefined) tls.server_alpns = [sh.alpn];
       if (!('ja3s' in tls)) lazy(tls, 'ja3s', () => ja3s(sh));
     }
     if (st.subject !== null) tls.subject = st.subject;
     if (st.issuer !== null) tls.issuerdn = st.issuer;
+  },
+  // Both directions stopped (encrypted, finished or bad): later packets are never parsed.
+  complete(st: TlsState): boolean {
+    return st.d[0].stopped && st.d[1].stopped;
   },
 };

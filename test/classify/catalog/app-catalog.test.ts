@@ -260,3 +260,23 @@ test('the config schema lists exactly the catalog categories', () => {
   };
   assert.deepEqual(schema.properties.applications.items.properties.category.enum, [...APP_CATEGORIES]);
 });
+
+test("byHost remembers answers, and they stay those of a fresh lookup past the memo's size", () => {
+  const asked: string[] = [];
+  for (let i = 0; i < 5000; i++) asked.push(i % 3 === 0 ? `d${i}.iot.us-east-1.amazonaws.com` : i % 3 === 1 ? `Host${i}.Example.COM.` : `n${i}.nowhere.invalid`);
+  const memo = AppCatalog.fromYaml(YAML, 'test.yaml');
+  const first = asked.map((h) => memo.byHost(h));
+  // asked again after the memo started over (more names than it holds), and on a catalog that never saw them
+  const fresh = AppCatalog.fromYaml(YAML, 'test.yaml');
+  for (let i = 0; i < asked.length; i += 7) {
+    assert.deepEqual(memo.byHost(asked[i]), first[i], asked[i]);
+    assert.deepEqual(fresh.byHost(asked[i]), first[i], asked[i]);
+  }
+  // a catalog with custom definitions keeps its own answers
+  assert.equal(first[0]?.app, 'aws-iot');
+  assert.equal(first[1]?.app, 'deep');
+  assert.equal(first[2], null);
+  const mine = memo.withCustom([custom({ name: 'my-backend', hosts: ['*.iot.us-east-1.amazonaws.com'] })]);
+  assert.equal(mine.byHost(asked[0])?.app, 'my-backend');
+  assert.equal(memo.byHost(asked[0])?.app, 'aws-iot');
+});

@@ -164,3 +164,42 @@ test('every truncation and random corruption: no throw, no wrong metadata', () =
     assert.ok(names === null || names.subject === '' || names.subject === 'CN=leaf', `cert prefix ${n}`);
   }
 });
+
+test('a TLS flow leaves DPI once both directions are encrypted, with the metadata the whole budget gives', async () => {
+  const { ClassifyEngine } = await import('../../../src/classify/engine.js');
+  const shBody = [...u16(0x0303), ...new Array<number>(32).fill(7), 0, ...u16(0x1301), 0, ...u16(6), ...ext(43, [3, 4])];
+  const appData = records(23, new Array<number>(40).fill(0x55));
+  const segments: { dir: Dir; bytes: number[] }[] = [
+    { dir: 0, bytes: records(22, chromeHello()) },
+    { dir: 1, bytes: records(22, [2, ...u24(shBody.length), ...shBody]) }, // TLS 1.3: the server side is encrypted after it
+    { dir: 0, bytes: [...records(20, [1]), ...appData] }, // ChangeCipherSpec: the client side too
+    { dir: 1, bytes: appData },
+  ];
+  const engine = new ClassifyEngine(4, [tlsDissector]);
+  engine.start(0, 'tcp', 40000, 443);
+  let seq0 = 1;
+  let seq1 = 1;
+  const statuses = segments.map((s) => {
+    const seq = s.dir === 0 ? seq0 : seq1;
+    if (s.dir === 0) seq0 += s.bytes.length;
+    else seq1 += s.bytes.length;
+    return engine.feed(0, Uint8Array.from(s.bytes), s.dir, seq);
+  });
+  // done on the third payload packet, not after the budget of 8
+  assert.deepEqual(statuses.slice(0, 3), ['matched', 'matched', 'done']);
+  const early = engine.finish(0);
+  assert.equal(early.proto, 'TLS');
+  // what a run over every segment without the early end learns is the same
+  const all = run(segments);
+  assert.deepEqual(JSON.parse(JSON.stringify(early.meta)), JSON.parse(JSON.stringify(all.meta)));
+  assert.equal(early.meta.tls?.version, 'TLS 1.3');
+  assert.equal(early.meta.tls?.sni, 'www.example.com');
+});
+
+test('complete: not while a direction can still bring a hello or a certificate', () => {
+  const st = tlsDissector.init();
+  const ch = Uint8Array.from(records(22, chromeHello()));
+  assert.equal(tlsDissector.probe(ch, 0, flow(1, 0), st), 'match');
+  tlsDissector.extract?.(ch, 0, flow(1, 0), st, {});
+  assert.equal(tlsDissector.complete?.(st), false);
+});

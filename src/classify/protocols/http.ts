@@ -1,6 +1,7 @@
 // HTTP/1.x: a request line with a known method, or a status line "HTTP/1.x NNN". Headers are read from a
 // bounded per-direction buffer so a request split over several segments still yields Host/User-Agent.
 import type { AppMeta, Dir, Dissector, FlowView, ProbeResult } from '../dissector.js';
+import { latin1Text } from '../../core/latin1.js';
 
 /** Header bytes kept per direction while waiting for the end of the header block. */
 const HEAD_CAP = 4096;
@@ -128,18 +129,12 @@ function lineEnd(b: Uint8Array, from: number, n: number): number {
   return -1;
 }
 
-function text(b: Uint8Array, from: number, to: number): string {
-  let s = '';
-  for (let i = from; i < to; i++) s += String.fromCharCode(b[i]);
-  return s;
-}
-
 /** Parses the request/status line and the headers found in b[0..end). */
 function parseHead(b: Uint8Array, end: number, kind: 'request' | 'response', meta: AppMeta): void {
   const http = meta.http ?? (meta.http = {});
   let le = lineEnd(b, 0, end);
   if (le < 0) le = end;
-  const first = text(b, 0, le > 0 && b[le - 1] === 0x0d ? le - 1 : le);
+  const first = latin1Text(b, 0, le > 0 && b[le - 1] === 0x0d ? le - 1 : le);
   const parts = first.split(' ');
   if (kind === 'request') {
     http.http_method = parts[0];
@@ -159,7 +154,7 @@ function parseHead(b: Uint8Array, end: number, kind: 'request' | 'response', met
     if (lineStop === pos) break; // blank line: end of headers
     let colon = -1;
     for (let i = pos; i < lineStop; i++) if (b[i] === 0x3a) { colon = i; break; }
-    if (colon > pos) header(text(b, pos, colon).trim().toLowerCase(), b, colon + 1, lineStop, kind, meta, http);
+    if (colon > pos) header(latin1Text(b, pos, colon).trim().toLowerCase(), b, colon + 1, lineStop, kind, meta, http);
     pos = e + 1;
   }
 }
@@ -169,16 +164,16 @@ function header(
   http: NonNullable<AppMeta['http']>,
 ): void {
   if (name === 'host' && kind === 'request') {
-    const v = text(b, from, to).trim();
+    const v = latin1Text(b, from, to).trim();
     http.hostname = stripPort(v);
     if (http.hostname !== '') meta.hostname = http.hostname;
   } else if (name === 'user-agent' && kind === 'request') {
-    http.http_user_agent = text(b, from, to).trim();
+    http.http_user_agent = latin1Text(b, from, to).trim();
   } else if (name === 'content-type') {
     // EVE reports the response's content type; a request's is kept only until a response gives one.
-    if (kind === 'response' || http.http_content_type === undefined) http.http_content_type = text(b, from, to).trim();
+    if (kind === 'response' || http.http_content_type === undefined) http.http_content_type = latin1Text(b, from, to).trim();
   } else if (name === 'server' && kind === 'response') {
-    (meta.extra ?? (meta.extra = {})).http_server = text(b, from, to).trim();
+    (meta.extra ?? (meta.extra = {})).http_server = latin1Text(b, from, to).trim();
   }
 }
 

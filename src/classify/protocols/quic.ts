@@ -9,6 +9,7 @@ import { parseClientHello, tlsVersionName } from './tls-hello.js';
 import type { ClientHelloInfo } from './tls-hello.js';
 import { ja3 } from './tls-ja3.js';
 import { ja4 } from './tls-ja4.js';
+import { latin1Text } from '../../core/latin1.js';
 
 /** CRYPTO bytes kept (a ClientHello with post-quantum key shares is ~2 KiB; ECH/huge hellos fit). */
 const CRYPTO_CAP = 16384;
@@ -123,9 +124,7 @@ function chloSni(b: Uint8Array): string | null {
       const endOff = (b[e + 4] | (b[e + 5] << 8) | (b[e + 6] << 16) | (b[e + 7] << 24)) >>> 0;
       if (endOff < prev || values + endOff > b.length) return null;
       if (b[e] === 0x53 && b[e + 1] === 0x4e && b[e + 2] === 0x49 && b[e + 3] === 0) { // "SNI\0"
-        let s = '';
-        for (let k = values + prev; k < values + endOff; k++) s += String.fromCharCode(b[k]);
-        return s;
+        return latin1Text(b, values + prev, values + endOff);
       }
       prev = endOff;
     }

@@ -1,6 +1,7 @@
 // TLS ClientHello / ServerHello bodies (RFC 8446 §4.1.2-4.1.3, RFC 5246 §7.4.1): the fields JA3, JA4 and
 // the flow metadata need. Shared by the TLS dissector and the QUIC one (CRYPTO frames carry a ClientHello).
 // Every read is bounded by `end`; malformed input returns null, never throws.
+import { latin1Text } from '../../core/latin1.js';
 
 /** Lists kept per hello are capped: real hellos have < 100 ciphers and < 40 extensions. */
 const MAX_ITEMS = 512;
@@ -55,12 +56,6 @@ function u16(b: Uint8Array, o: number): number {
   return (b[o] << 8) | b[o + 1];
 }
 
-function latin1(b: Uint8Array, from: number, to: number): string {
-  let s = '';
-  for (let i = from; i < to; i++) s += String.fromCharCode(b[i]);
-  return s;
-}
-
 function readU16List(b: Uint8Array, from: number, to: number, out: number[]): void {
   for (let o = from; o + 1 < to && out.length < MAX_ITEMS; o += 2) out.push(u16(b, o));
 }
@@ -110,7 +105,7 @@ export function parseClientHello(b: Uint8Array, off: number, end: number): Clien
         for (let q = d + 2; q + 3 <= listEnd; ) {
           const nl = u16(b, q + 1);
           if (q + 3 + nl > listEnd) break;
-          if (b[q] === 0 && ch.sni === undefined) ch.sni = latin1(b, q + 3, q + 3 + nl);
+          if (b[q] === 0 && ch.sni === undefined) ch.sni = latin1Text(b, q + 3, q + 3 + nl);
           q += 3 + nl;
         }
         break;
@@ -121,7 +116,7 @@ export function parseClientHello(b: Uint8Array, off: number, end: number): Clien
         for (let q = d + 2; q < listEnd && ch.alpns.length < 64; ) {
           const pl = b[q];
           if (pl === 0 || q + 1 + pl > listEnd) break;
-          ch.alpns.push(latin1(b, q + 1, q + 1 + pl));
+          ch.alpns.push(latin1Text(b, q + 1, q + 1 + pl));
           q += 1 + pl;
         }
         break;
@@ -170,7 +165,7 @@ export function parseServerHello(b: Uint8Array, off: number, end: number): Serve
     if (type === 43 && len === 2) sh.selectedVersion = u16(b, d);
     else if (type === 16 && len >= 4) {
       const pl = b[d + 2];
-      if (d + 3 + pl <= d + len && pl > 0) sh.alpn = latin1(b, d + 3, d + 3 + pl);
+      if (d + 3 + pl <= d + len && pl > 0) sh.alpn = latin1Text(b, d + 3, d + 3 + pl);
     }
     p = d + len;
   }

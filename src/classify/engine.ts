@@ -1,7 +1,7 @@
 // The classification engine: runs the dissectors over a flow's first payload packets.
 //
 // Candidates are tried in order: dissectors whose ports match the flow first, then the rest of the
-// flow's L4. The order is computed once per (L4, port pair) and shared; a flow keeps only a bitmask of
+// flow's L4. The order is computed once per (L4, known ports of the flow) and shared; a flow keeps only a bitmask of
 // excluded candidates and creates a dissector's state the first time that dissector is probed, so a
 // flow matched on its first packet costs one state, not one per dissector. Each probe returns match,
 // exclude or more; a dissector that used up its budget is excluded. After a match the winner may keep
@@ -49,7 +49,10 @@ export class ClassifyEngine {
   private readonly capacity: number;
   private readonly tcp: Dissector<unknown>[];
   private readonly udp: Dissector<unknown>[];
-  /** Candidate order per (l4, lower port, higher port), computed once. */
+  /** Per L4 (0 tcp, 1 udp): port -> bit i set when candidate i of that L4's list names the port. */
+  private readonly portBits: [Map<number, number>, Map<number, number>];
+  /** Candidate order per (L4, the bits of the flow's two ports), computed once: a fleet's flows use
+   *  thousands of ephemeral ports but few combinations of known ones. */
   private readonly orders = new Map<number, readonly Dissector<unknown>[]>();
 
   constructor(capacity: number, dissectors: readonly Dissector<unknown>[]) {
@@ -59,6 +62,7 @@ export class ClassifyEngine {
     this.capacity = capacity;
     this.tcp = dissectors.filter((d) => d.when.l4 === 'tcp' || d.when.l4 === 'both');
     this.udp = dissectors.filter((d) => d.when.l4 === 'udp' || d.when.l4 === 'both');
+    this.portBits = [portBitsOf(this.tcp), portBitsOf(this.udp)];
   }
 
   /** Starts classifying a new TCP or UDP flow (ports as seen in its first packet). */
@@ -73,16 +77,18 @@ export class ClassifyEngine {
     growDense(this.flows, idx, undefined);
   }
 
+  /** The dissectors that name port a or b first (in list order), then the rest of the L4's. */
   private order(l4: 'tcp' | 'udp', a: number, b: number): readonly Dissector<unknown>[] {
-    const lo = a < b ? a : b;
-    const hi = a < b ? b : a;
-    const key = (l4 === 'tcp' ? 0 : 1) * 2 ** 32 + lo * 65536 + hi;
+    const u = l4 === 'tcp' ? 0 : 1;
+    const bits = this.portBits[u];
+    const mask = ((bits.get(a) ?? 0) | (bits.get(b) ?? 0)) >>> 0;
+    const key = mask * 2 + u;
     let o = this.orders.get(key);
     if (!o) {
-      const all = l4 === 'tcp' ? this.tcp : this.udp;
-      const byPort = all.filter((d) => d.when.ports?.includes(a) || d.when.ports?.includes(b));
+      const all = u === 0 ? this.tcp : this.udp;
+      const byPort = all.filter((_, i) => (mask & (1 << i)) !== 0);
       o = [...byPort, ...all.filter((d) => !byPort.includes(d))];
-      if (this.orders.size < 100_000) this.orders.set(key, o);
+      this.orders.set(key, o);
     }
     return o;
   }
@@ -147,6 +153,15 @@ export class ClassifyEngine {
     const st = this.flows[idx];
     return st ? { proto: st.matched ? st.matched.name : null, meta: st.meta } : null;
   }
+}
+
+/** port -> bit i for each port that candidate i of `list` names. */
+function portBitsOf(list: readonly Dissector<unknown>[]): Map<number, number> {
+  const bits = new Map<number, number>();
+  list.forEach((d, i) => {
+    for (const port of d.when.ports ?? []) bits.set(port, (bits.get(port) ?? 0) | (1 << i));
+  });
+  return bits;
 }
 
 /** A matched flow is done when its dissector's budget is used up or it has nothing more to learn. */

@@ -65,6 +65,9 @@ let builtinCatalog: AppCatalog | undefined;
 
 /** Host names whose answer byHost keeps; past it the memo starts over. */
 const HOST_MEMO_ENTRIES = 4096;
+/** Longer names (a DNS name has at most 253 characters) are looked up every time: a hostile SNI or
+ *  Host header of kilobytes must not make the memo hold megabytes. */
+const HOST_MEMO_MAX_LENGTH = 255;
 
 export class AppCatalog {
   /**
@@ -108,6 +111,7 @@ export class AppCatalog {
 
   /** By host name (SNI, HTTP Host, DNS name): case-insensitive, trailing dot and `:port` ignored. */
   byHost(host: string): CatalogHit | null {
+    if (host.length > HOST_MEMO_MAX_LENGTH) return this.lookupHost(host);
     const memo = this.hostMemo;
     const known = memo.get(host);
     if (known !== undefined) return known;

@@ -279,4 +279,7 @@ test("byHost remembers answers, and they stay those of a fresh lookup past the m
   const mine = memo.withCustom([custom({ name: 'my-backend', hosts: ['*.iot.us-east-1.amazonaws.com'] })]);
   assert.equal(mine.byHost(asked[0])?.app, 'my-backend');
   assert.equal(memo.byHost(asked[0])?.app, 'aws-iot');
+  // a name longer than any DNS name is answered the same, without being kept
+  const huge = `${'a'.repeat(5000)}.example.com`;
+  assert.equal(memo.byHost(huge), fresh.byHost(huge));
 });

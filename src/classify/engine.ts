@@ -1,12 +1,12 @@
 // The classification engine: runs the dissectors over a flow's first payload packets.
 //
 // Candidates are tried in order: dissectors whose ports match the flow first, then the rest of the
-// flow's L4. The order is computed once per (L4, known ports of the flow) and shared; a flow keeps only a bitmask of
-// excluded candidates and creates a dissector's state the first time that dissector is probed, so a
-// flow matched on its first packet costs one state, not one per dissector. Each probe returns match,
-// exclude or more; a dissector that used up its budget is excluded. After a match the winner may keep
-// extracting metadata (e.g. TLS ServerHello/certificate after the ClientHello) within its budget, until it
-// says it is complete.
+// flow's L4. The order is computed once per (L4, which dissectors name the flow's ports) and shared;
+// a flow keeps only a bitmask of excluded candidates and creates a dissector's state the first time
+// that dissector is probed, so a flow matched on its first packet costs one state, not one per
+// dissector. Each probe returns match, exclude or more; a dissector that used up its budget is
+// excluded. After a match the winner may keep extracting metadata (e.g. TLS ServerHello/certificate
+// after the ClientHello) within its budget, until it says it is complete.
 
 import type { AppMeta, Dir, Dissector, FlowView } from './dissector.js';
 import { growDense } from '../core/dense-array.js';
@@ -52,7 +52,8 @@ export class ClassifyEngine {
   /** Per L4 (0 tcp, 1 udp): port -> bit i set when candidate i of that L4's list names the port. */
   private readonly portBits: [Map<number, number>, Map<number, number>];
   /** Candidate order per (L4, the bits of the flow's two ports), computed once: a fleet's flows use
-   *  thousands of ephemeral ports but few combinations of known ones. */
+   *  thousands of ephemeral ports but few combinations of known ones. Bounded without a limit: the
+   *  keys come from the dissectors' own port lists, whatever ports the traffic uses. */
   private readonly orders = new Map<number, readonly Dissector<unknown>[]>();
 
   constructor(capacity: number, dissectors: readonly Dissector<unknown>[]) {
